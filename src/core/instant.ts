@@ -1,0 +1,34 @@
+/** ISO 8601 instants: parsing and formatting, with no clock. */
+
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)$/;
+
+/**
+ * Parses an ISO 8601 instant with an explicit offset (`2023-10-07T03:12:44Z`,
+ * `2023-10-07T06:12:44.120+03:00`) into milliseconds since the epoch. Returns undefined for
+ * anything else, including local times without an offset (they name no single instant) and
+ * impossible dates (`2023-02-30`). Never throws.
+ */
+export function parseInstant(text: string): number | undefined {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const daysInMonth = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+  if (day > daysInMonth) return undefined;
+  const ms = Date.parse(text.replace(/[.,](\d{1,9})/, (_all, frac: string) => '.' + frac.slice(0, 3).padEnd(3, '0')).replace(/^(.{10}) /, '$1T'));
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Formats milliseconds since the epoch as ISO 8601 UTC with milliseconds (`2023-10-07T03:12:44.120Z`). */
+export function formatInstant(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Milliseconds per hour. */
+export const MS_PER_HOUR = 3_600_000;
