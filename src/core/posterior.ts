@@ -1,0 +1,99 @@
+/**
+ * The posterior over hypotheses, pDangerous, the leading hypothesis and indicator beliefs
+ * (spec section 3), all in log space so that thousands of reports cannot underflow.
+ */
+import type { CompiledProblem } from './compiled-problem.js';
+import type { IndicatorEvidence } from './evidence.js';
+import { logAddExp, logSumExp } from './numbers.js';
+
+/**
+ * log( L A + (1 - L) B ) from log L, log(1 - L), log A, log B: the likelihood of an
+ * indicator's reports under one hypothesis.
+ */
+export function logMixture(logL: number, log1mL: number, logA: number, logB: number): number {
+  return logAddExp(logL + logA, log1mL + logB);
+}
+
+/** The posterior in log form: unnormalized log weights, their normalizer, and the probabilities. */
+export interface Posterior {
+  /** log π_i + Σ_j log(L_ij A_j + (1 - L_ij) B_j). */
+  readonly logWeights: Float64Array;
+  /** p_i, summing to 1. */
+  readonly p: Float64Array;
+  readonly pDangerous: number;
+  /** Index of the leading hypothesis: the greatest p_i, ties to the first. */
+  readonly leading: number;
+}
+
+/** Turns log weights into the posterior, pDangerous and the leading hypothesis. */
+export function posteriorFromLogWeights(compiled: CompiledProblem, logWeights: Float64Array): Posterior {
+  const z = logSumExp(Array.from(logWeights));
+  const p = logWeights.map((w) => Math.exp(w - z));
+  let leading = 0;
+  for (let i = 1; i < logWeights.length; i++) if (logWeights[i]! > logWeights[leading]!) leading = i;
+  return { logWeights, p, pDangerous: dangerousMass(compiled, logWeights, z), leading };
+}
+
+/** Σ p_i over dangerous hypotheses, from log weights and their normalizer. */
+export function dangerousMass(compiled: CompiledProblem, logWeights: Float64Array, z: number): number {
+  let sum = 0;
+  for (let i = 0; i < logWeights.length; i++) if (compiled.dangerous[i] === 1) sum += Math.exp(logWeights[i]! - z);
+  return Math.min(1, sum);
+}
+
+/**
+ * log term[j][i] = log(L_ij A_j + (1 - L_ij) B_j) for every reported indicator (unreported
+ * indicators contribute log 1 = 0 and are left as null).
+ */
+export function indicatorTerms(compiled: CompiledProblem, evidence: IndicatorEvidence): (Float64Array | null)[] {
+  return compiled.indicatorIds.map((_, j) => {
+    if (evidence.counts[j] === 0) return null;
+    const logL = compiled.logLikelihood[j]!;
+    const log1mL = compiled.logOneMinusLikelihood[j]!;
+    const a = evidence.logA[j]!;
+    const b = evidence.logB[j]!;
+    return logL.map((l, i) => logMixture(l, log1mL[i]!, a, b));
+  });
+}
+
+/** Sums priors and indicator terms into log weights. */
+export function logWeightsFromTerms(compiled: CompiledProblem, terms: readonly (Float64Array | null)[]): Float64Array {
+  const w = Float64Array.from(compiled.logPriors);
+  for (const term of terms) {
+    if (term === null) continue;
+    for (let i = 0; i < w.length; i++) w[i]! += term[i]!;
+  }
+  return w;
+}
+
+/**
+ * log u_ij = log P(S_j = 1 | H_i, reports) = log( L A / (L A + (1 - L) B) ), and
+ * log(1 - u_ij), for one indicator. With no reports (A = B = 1) u_ij = L_ij.
+ */
+export function logStateGivenHypothesis(
+  compiled: CompiledProblem,
+  evidence: IndicatorEvidence,
+  j: number,
+): { logU1: Float64Array; logU0: Float64Array } {
+  const logL = compiled.logLikelihood[j]!;
+  const log1mL = compiled.logOneMinusLikelihood[j]!;
+  const a = evidence.logA[j]!;
+  const b = evidence.logB[j]!;
+  const logU1 = new Float64Array(logL.length);
+  const logU0 = new Float64Array(logL.length);
+  for (let i = 0; i < logL.length; i++) {
+    const present = logL[i]! + a;
+    const absent = log1mL[i]! + b;
+    const total = logAddExp(present, absent);
+    logU1[i] = present - total;
+    logU0[i] = absent - total;
+  }
+  return { logU1, logU0 };
+}
+
+/** belief_j = Σ_i p_i u_ij: how sure we are indicator j is really present. */
+export function indicatorBelief(posterior: Posterior, logU1: Float64Array): number {
+  let belief = 0;
+  for (let i = 0; i < logU1.length; i++) belief += posterior.p[i]! * Math.exp(logU1[i]!);
+  return Math.min(1, belief);
+}

@@ -1,0 +1,118 @@
+/**
+ * The level timeline (spec section 6): the reports replayed in the order the system received
+ * them, the level rule evaluated at each distinct `received` instant (and at `at`, if given).
+ */
+import { snapshotAt } from './assess.js';
+import type { CollectionAdvice } from './collection.js';
+import { IncrementalAssessor } from './incremental.js';
+import { formatInstant } from './instant.js';
+import { nextLevelIndex } from './levels.js';
+import type { Problem, Report } from './model.js';
+import type { ReportImpact } from './sensitivity.js';
+
+/** A level change: a warning event. */
+export interface LevelChange {
+  /** ISO instant of the evaluation at which the level changed. */
+  at: string;
+  from: string;
+  to: string;
+  pDangerous: number;
+  leading: string;
+  /** The top three reports by |impact| at that instant. */
+  evidence: { report: string; impact: number; flips: boolean }[];
+  /** The top three collection recommendations at that instant. */
+  collect: { indicator: string; eig: number; pDangerousIfPresent: number; pDangerousIfAbsent: number }[];
+}
+
+/** One evaluation of the replay. */
+export interface ReplayPoint {
+  readonly at: number;
+  readonly pDangerous: number;
+  readonly leading: string;
+  readonly level: string;
+}
+
+export interface Replay {
+  readonly changes: LevelChange[];
+  /** Every evaluation, in time order. */
+  readonly points: ReplayPoint[];
+  /** The level after the last evaluation (the first level when there was none). */
+  readonly finalLevel: string;
+}
+
+export interface ReplayOptions {
+  /** Stop at this instant (ms), evaluating there too. */
+  readonly at?: number | undefined;
+  /** Report ids that never count (retracted). */
+  readonly retracted?: ReadonlySet<string> | undefined;
+  /** Compute the evidence and advice of each change (default true). */
+  readonly details?: boolean;
+}
+
+const TOP = 3;
+
+function topImpacts(list: readonly ReportImpact[]) {
+  return list.slice(0, TOP).map((s) => ({ report: s.report, impact: s.impact, flips: s.flips }));
+}
+
+function topAdvice(list: readonly CollectionAdvice[]) {
+  return list.slice(0, TOP).map((c) => ({
+    indicator: c.indicator,
+    eig: c.eig,
+    pDangerousIfPresent: c.pDangerousIfPresent,
+    pDangerousIfAbsent: c.pDangerousIfAbsent,
+  }));
+}
+
+/**
+ * Replays reports in `received` order and returns every evaluation and every level change.
+ * Costs O(reports x hypotheses) plus, per instant, the reports on fading indicators; each
+ * change also costs one full snapshot for its details.
+ */
+export function replay(problem: Problem, reports: readonly Report[], options: ReplayOptions = {}): Replay {
+  const retracted = options.retracted ?? new Set<string>();
+  const stop = options.at ?? Infinity;
+  const sorted = reports.filter((r) => r.received <= stop && !retracted.has(r.id)).sort((a, b) => a.received - b.received);
+  const instants: number[] = [];
+  for (const r of sorted) if (instants[instants.length - 1] !== r.received) instants.push(r.received);
+  if (options.at !== undefined && instants[instants.length - 1] !== options.at) instants.push(options.at);
+
+  const levels = problem.warning.levels;
+  const assessor = new IncrementalAssessor(problem);
+  const changes: LevelChange[] = [];
+  const points: ReplayPoint[] = [];
+  let level = 0;
+  let next = 0;
+  for (const instant of instants) {
+    while (next < sorted.length && sorted[next]!.received <= instant) assessor.add(sorted[next++]!);
+    const quick = assessor.evaluate(instant);
+    const to = nextLevelIndex(problem.warning, level, quick.pDangerous);
+    if (to !== level) {
+      const change: LevelChange = {
+        at: formatInstant(instant),
+        from: levels[level]!.id,
+        to: levels[to]!.id,
+        pDangerous: quick.pDangerous,
+        leading: quick.leading,
+        evidence: [],
+        collect: [],
+      };
+      if (options.details !== false) {
+        const snapshot = snapshotAt(problem, reports, instant, retracted);
+        change.pDangerous = snapshot.pDangerous;
+        change.leading = snapshot.leading;
+        change.evidence = topImpacts(snapshot.sensitivity);
+        change.collect = topAdvice(snapshot.collect);
+      }
+      changes.push(change);
+      level = to;
+    }
+    points.push({ at: instant, pDangerous: quick.pDangerous, leading: quick.leading, level: levels[level]!.id });
+  }
+  return { changes, points, finalLevel: levels[level]!.id };
+}
+
+/** The level changes of the replay (spec section 6), each with its top evidence and advice. */
+export function replayLevels(problem: Problem, reports: readonly Report[], options: { at?: number } = {}): LevelChange[] {
+  return replay(problem, reports, options).changes;
+}
