@@ -1,0 +1,37 @@
+/**
+ * Vigil's error hierarchy: one class with a stable string code. Code decides what went wrong
+ * (`error.code === 'REPORT_ID_CONFLICT'`); the message is for people and may change. HTTP
+ * statuses and CLI exit codes are mapped from codes in one place each, never here.
+ */
+
+/** The stable codes. Add a code here when a new kind of expected failure appears. */
+export type ErrorCode =
+  /** A new event is malformed: bad type, stream or actor, or data that is not plain JSON. */
+  | 'EVENT_INVALID'
+  /** An append reused a dedupe key with a different fingerprint (content). */
+  | 'DEDUPE_CONFLICT'
+  /** A report id exists with different content. */
+  | 'REPORT_ID_CONFLICT'
+  /** The stored log or an export is not what the log wrote (verification failed, bad header). */
+  | 'LOG_CORRUPT'
+  /** The store cannot be used: closed, unreadable, or written by a newer schema version. */
+  | 'LOG_UNAVAILABLE'
+  /** The signing key file exists but cannot be read as an Ed25519 private key. */
+  | 'SIGNING_KEY_INVALID';
+
+/** An expected failure with a stable `code` and optional machine-readable `details`. */
+export class VigilError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = 'VigilError';
+  }
+}
+
+/** True when `error` is a VigilError, optionally with the given code. Never throws. */
+export function isVigilError(error: unknown, code?: ErrorCode): error is VigilError {
+  return error instanceof VigilError && (code === undefined || error.code === code);
+}
