@@ -81,9 +81,10 @@ export function snapshotAt(problem: Problem, reports: readonly Report[], at: num
   const evidence = gatherEvidence(compiled, counted, at);
   const terms = indicatorTerms(compiled, evidence);
   const posterior = posteriorFromLogWeights(compiled, logWeightsFromTerms(compiled, terms));
+  const states = compiled.indicatorIds.map((_, j) => logStateGivenHypothesis(compiled, evidence, j));
   const indicators = compiled.indicatorIds.map((id, j): IndicatorState => ({
     id,
-    belief: indicatorBelief(posterior, logStateGivenHypothesis(compiled, evidence, j).logU1),
+    belief: indicatorBelief(posterior, states[j]!.logU1),
     reports: evidence.counts[j]!,
   }));
   return {
@@ -93,8 +94,8 @@ export function snapshotAt(problem: Problem, reports: readonly Report[], at: num
     pDangerous: posterior.pDangerous,
     leading: compiled.hypothesisIds[posterior.leading]!,
     indicators,
-    sensitivity: sensitivity(compiled, evidence, terms, posterior),
-    collect: collectionAdvice(compiled, evidence, posterior),
+    sensitivity: sensitivity(compiled, evidence, posterior, states),
+    collect: collectionAdvice(compiled, posterior, states),
     counted,
     ignored,
   };

@@ -3,9 +3,8 @@
  * true state of each indicator, and what each answer would do to pDangerous.
  */
 import type { CompiledProblem } from './compiled-problem.js';
-import type { IndicatorEvidence } from './evidence.js';
 import { entropyBits, logSumExp, type Bits } from './numbers.js';
-import { logStateGivenHypothesis, type Posterior } from './posterior.js';
+import type { Posterior, StateGivenHypothesis } from './posterior.js';
 import { compareIds } from './sensitivity.js';
 
 export interface CollectionAdvice {
@@ -19,7 +18,7 @@ export interface CollectionAdvice {
 
 /** The posterior conditioned on one answer: normalized p_i * u_i, computed in log space. */
 function conditioned(compiled: CompiledProblem, logP: Float64Array, logU: Float64Array) {
-  const logJoint = Array.from(logP, (lp, i) => lp + logU[i]!);
+  const logJoint = logP.map((lp, i) => lp + logU[i]!);
   const logMarginal = logSumExp(logJoint);
   const p = logJoint.map((x) => Math.exp(x - logMarginal));
   let pDangerous = 0;
@@ -32,12 +31,12 @@ function conditioned(compiled: CompiledProblem, logP: Float64Array, logU: Float6
  * Conditioned posteriors are normalized in log space, so pDangerousIfPresent stays right even
  * when presence is nearly impossible.
  */
-export function collectionAdvice(compiled: CompiledProblem, evidence: IndicatorEvidence, posterior: Posterior): CollectionAdvice[] {
-  const z = logSumExp(Array.from(posterior.logWeights));
+export function collectionAdvice(compiled: CompiledProblem, posterior: Posterior, states: readonly StateGivenHypothesis[]): CollectionAdvice[] {
+  const z = logSumExp(posterior.logWeights);
   const logP = posterior.logWeights.map((w) => w - z);
-  const prior = entropyBits(Array.from(posterior.p));
+  const prior = entropyBits(posterior.p);
   const advice = compiled.indicatorIds.map((indicator, j): CollectionAdvice => {
-    const { logU1, logU0 } = logStateGivenHypothesis(compiled, evidence, j);
+    const { logU1, logU0 } = states[j]!;
     const present = conditioned(compiled, logP, logU1);
     const absent = conditioned(compiled, logP, logU0);
     const expected = present.marginal * entropyBits(present.p) + absent.marginal * entropyBits(absent.p);

@@ -16,6 +16,8 @@ export interface CompiledProblem {
   readonly halfLifeHours: readonly (number | undefined)[];
   /** likelihood[j][i] = P(indicator j truly present | hypothesis i). */
   readonly likelihood: readonly Float64Array[];
+  /** 1 - L_ij. */
+  readonly oneMinusLikelihood: readonly Float64Array[];
   /** log L_ij and log(1 - L_ij). */
   readonly logLikelihood: readonly Float64Array[];
   readonly logOneMinusLikelihood: readonly Float64Array[];
@@ -37,6 +39,7 @@ export function compileProblem(problem: Problem): CompiledProblem {
     indicatorIndex: new Map(problem.indicators.map((ind, j) => [ind.id, j])),
     halfLifeHours: problem.indicators.map((ind) => ind.halfLifeHours),
     likelihood: problem.indicators.map((ind) => Float64Array.from(hypothesisIds, (h) => ind.likelihood[h] ?? NaN)),
+    oneMinusLikelihood: problem.indicators.map((ind) => Float64Array.from(hypothesisIds, (h) => 1 - (ind.likelihood[h] ?? NaN))),
     logLikelihood: problem.indicators.map((ind) => Float64Array.from(hypothesisIds, (h) => Math.log(ind.likelihood[h] ?? NaN))),
     logOneMinusLikelihood: problem.indicators.map((ind) =>
       Float64Array.from(hypothesisIds, (h) => Math.log1p(-(ind.likelihood[h] ?? NaN))),

@@ -27,9 +27,32 @@ export function supersedes(a: Report, b: Report): boolean {
   return a.id > b.id;
 }
 
-/** The key of the (indicator, source) pair a report speaks for. */
-export function channelKey(report: Pick<Report, 'indicator' | 'source'>): string {
-  return `${report.indicator}\u0000${report.source}`;
+/**
+ * A map keyed by (indicator, source): the pair a report speaks for. Two levels of maps, so no
+ * key string is built per report.
+ */
+export class ChannelMap<V> {
+  readonly #byIndicator = new Map<string, Map<string, V>>();
+  #size = 0;
+
+  get(report: Pick<Report, 'indicator' | 'source'>): V | undefined {
+    return this.#byIndicator.get(report.indicator)?.get(report.source);
+  }
+
+  set(report: Pick<Report, 'indicator' | 'source'>, value: V): void {
+    let bySource = this.#byIndicator.get(report.indicator);
+    if (bySource === undefined) this.#byIndicator.set(report.indicator, (bySource = new Map()));
+    if (!bySource.has(report.source)) this.#size++;
+    bySource.set(report.source, value);
+  }
+
+  delete(report: Pick<Report, 'indicator' | 'source'>): void {
+    if (this.#byIndicator.get(report.indicator)?.delete(report.source) === true) this.#size--;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
 }
 
 /**
@@ -38,20 +61,20 @@ export function channelKey(report: Pick<Report, 'indicator' | 'source'>): string
  * retracted report supersedes nothing.
  */
 export function countReports(reports: readonly Report[], at: number, retracted: ReadonlySet<string> = new Set()): Counting {
-  const latest = new Map<string, Report>();
+  const latest = new ChannelMap<Report>();
+  const checkRetracted = retracted.size > 0;
   for (const report of reports) {
-    if (report.received > at || retracted.has(report.id)) continue;
-    const key = channelKey(report);
-    const current = latest.get(key);
-    if (current === undefined || supersedes(report, current)) latest.set(key, report);
+    if (report.received > at || (checkRetracted && retracted.has(report.id))) continue;
+    const current = latest.get(report);
+    if (current === undefined || supersedes(report, current)) latest.set(report, report);
   }
   const counted: Report[] = [];
   const ignored: IgnoredReport[] = [];
   for (const report of reports) {
     if (report.received > at) ignored.push({ report: report.id, why: 'not yet received' });
-    else if (retracted.has(report.id)) ignored.push({ report: report.id, why: 'retracted' });
+    else if (checkRetracted && retracted.has(report.id)) ignored.push({ report: report.id, why: 'retracted' });
     else {
-      const winner = latest.get(channelKey(report));
+      const winner = latest.get(report);
       if (winner === report) counted.push(report);
       else ignored.push({ report: report.id, why: `superseded by ${winner?.id ?? '?'}` });
     }

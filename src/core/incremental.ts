@@ -1,16 +1,15 @@
 /**
  * The assessment kept up to date one report at a time: what a server does as reports arrive.
- * Adding a report costs O(hypotheses); evaluating costs O(hypotheses) plus the reports on
- * indicators whose evidence fades (those depend on the instant and are recomputed).
+ * Adding a report costs O(hypotheses). Evaluating at the same instant as before costs
+ * O(hypotheses); at a new instant, the reports on fading indicators are re-weighed for it.
  */
 import { compileProblem, type CompiledProblem } from './compiled-problem.js';
-import { channelKey, supersedes } from './counting.js';
+import { ChannelMap, supersedes } from './counting.js';
 import { reportEvidence } from './evidence.js';
 import type { Problem, Report } from './model.js';
-import { logSumExp } from './numbers.js';
-import { dangerousMass, logMixture } from './posterior.js';
+import { mixtureTerms } from './posterior.js';
 
-/** Recompute the running sums from scratch this often, so rounding cannot drift. */
+/** Re-add the cached terms this often, so rounding in the running sums cannot drift. */
 const RESYNC_EVERY = 1024;
 
 export interface QuickAssessment {
@@ -29,16 +28,18 @@ export interface QuickAssessment {
 export class IncrementalAssessor {
   readonly #compiled: CompiledProblem;
   /** The counted report per (indicator, source). */
-  readonly #latest = new Map<string, Report>();
-  /** For never-fading indicators: running log A_j, log B_j, counts and cached terms. */
+  readonly #latest = new ChannelMap<Report>();
+  /** Per indicator: log A_j, log B_j at instant #at, counts and the cached term per hypothesis. */
   readonly #logA: Float64Array;
   readonly #logB: Float64Array;
   readonly #counts: Int32Array;
   readonly #terms: (Float64Array | null)[];
-  /** log π_i + Σ terms of never-fading indicators. */
+  /** Counted reports on fading indicators, by indicator, to re-weigh them at a new instant. */
+  readonly #fading = new Map<number, Set<Report>>();
+  /** log π_i + Σ_j term_j, valid at #at. */
   #logWeights: Float64Array;
-  /** Counted reports on fading indicators, by indicator. */
-  readonly #fading: Map<number, Map<string, Report>>;
+  /** The instant the fading indicators' sums are weighed at. */
+  #at = -Infinity;
   #updates = 0;
 
   constructor(problem: Problem) {
@@ -49,34 +50,28 @@ export class IncrementalAssessor {
     this.#counts = new Int32Array(n);
     this.#terms = new Array<Float64Array | null>(n).fill(null);
     this.#logWeights = Float64Array.from(this.#compiled.logPriors);
-    this.#fading = new Map();
     this.#compiled.halfLifeHours.forEach((h, j) => {
-      if (h !== undefined) this.#fading.set(j, new Map());
+      if (h !== undefined) this.#fading.set(j, new Set());
     });
   }
 
   /** Counts a report, superseding an older one from the same source on the same indicator. */
   add(report: Report): void {
-    const key = channelKey(report);
-    const current = this.#latest.get(key);
+    const current = this.#latest.get(report);
     if (current !== undefined && !supersedes(report, current)) return;
-    if (current !== undefined) this.#uncount(current, key);
-    this.#latest.set(key, report);
-    this.#count(report, key, +1);
+    if (current !== undefined) this.#count(current, -1);
+    this.#latest.set(report, report);
+    this.#count(report, +1);
   }
 
   /**
    * Stops counting a retracted report. The report it had superseded does not come back (its
-   * source's latest word was retracted, not replaced).
+   * source's latest word was retracted, not replaced). Unknown ids are ignored.
    */
-  retract(reportId: string): void {
-    for (const [key, report] of this.#latest) {
-      if (report.id === reportId) {
-        this.#uncount(report, key);
-        this.#latest.delete(key);
-        return;
-      }
-    }
+  retract(report: Report): void {
+    if (this.#latest.get(report)?.id !== report.id) return;
+    this.#count(report, -1);
+    this.#latest.delete(report);
   }
 
   /** The number of reports counted now. */
@@ -86,43 +81,49 @@ export class IncrementalAssessor {
 
   /** Posterior, pDangerous and leading hypothesis at instant `at` (ms). */
   evaluate(at: number): QuickAssessment {
-    const compiled = this.#compiled;
-    const w = Float64Array.from(this.#logWeights);
+    if (at !== this.#at) this.#reweigh(at);
+    const w = this.#logWeights;
+    let leading = 0;
+    for (let i = 1; i < w.length; i++) if (w[i]! > w[leading]!) leading = i;
+    const max = w[leading]!;
+    const posterior = new Array<number>(w.length);
+    let total = 0;
+    let danger = 0;
+    for (let i = 0; i < w.length; i++) {
+      const x = Math.exp(w[i]! - max);
+      posterior[i] = x;
+      total += x;
+      if (this.#compiled.dangerous[i] === 1) danger += x;
+    }
+    for (let i = 0; i < w.length; i++) posterior[i]! /= total;
+    return { posterior, pDangerous: Math.min(1, danger / total), leading: this.#compiled.hypothesisIds[leading]! };
+  }
+
+  /** Re-weighs the reports on fading indicators for a new instant. */
+  #reweigh(at: number): void {
+    this.#at = at;
     for (const [j, reports] of this.#fading) {
       if (reports.size === 0) continue;
       let a = 0;
       let b = 0;
-      for (const report of reports.values()) {
-        const e = reportEvidence(compiled, report, at);
+      for (const report of reports) {
+        const e = reportEvidence(this.#compiled, report, at);
         a += e.logA;
         b += e.logB;
       }
-      const logL = compiled.logLikelihood[j]!;
-      const log1mL = compiled.logOneMinusLikelihood[j]!;
-      for (let i = 0; i < w.length; i++) w[i]! += logMixture(logL[i]!, log1mL[i]!, a, b);
+      this.#logA[j] = a;
+      this.#logB[j] = b;
+      this.#reterm(j);
     }
-    const z = logSumExp(Array.from(w));
-    let leading = 0;
-    for (let i = 1; i < w.length; i++) if (w[i]! > w[leading]!) leading = i;
-    return {
-      posterior: Array.from(w, (x) => Math.exp(x - z)),
-      pDangerous: dangerousMass(compiled, w, z),
-      leading: compiled.hypothesisIds[leading]!,
-    };
   }
 
-  #uncount(report: Report, key: string): void {
-    this.#count(report, key, -1);
-  }
-
-  #count(report: Report, key: string, sign: 1 | -1): void {
-    const e = reportEvidence(this.#compiled, report, report.at);
+  #count(report: Report, sign: 1 | -1): void {
+    const e = reportEvidence(this.#compiled, report, this.#at);
     const j = e.indicator;
     const fading = this.#fading.get(j);
     if (fading !== undefined) {
-      if (sign > 0) fading.set(key, report);
-      else fading.delete(key);
-      return;
+      if (sign > 0) fading.add(report);
+      else fading.delete(report);
     }
     this.#counts[j]! += sign;
     if (this.#counts[j] === 0) {
@@ -132,25 +133,21 @@ export class IncrementalAssessor {
       this.#logA[j]! += sign * e.logA;
       this.#logB[j]! += sign * e.logB;
     }
-    this.#retermIndicator(j);
+    this.#reterm(j);
     if (++this.#updates % RESYNC_EVERY === 0) this.#resync();
   }
 
   /** Recomputes indicator j's term and moves the running log weights by the difference. */
-  #retermIndicator(j: number): void {
-    const compiled = this.#compiled;
-    const old = this.#terms[j];
-    let term: Float64Array | null = null;
-    if (this.#counts[j]! > 0) {
-      const logL = compiled.logLikelihood[j]!;
-      const log1mL = compiled.logOneMinusLikelihood[j]!;
-      const a = this.#logA[j]!;
-      const b = this.#logB[j]!;
-      term = logL.map((l, i) => logMixture(l, log1mL[i]!, a, b));
+  #reterm(j: number): void {
+    const old = this.#terms[j] ?? null;
+    const w = this.#logWeights;
+    if (old !== null) for (let i = 0; i < w.length; i++) w[i]! -= old[i]!;
+    if (this.#counts[j]! === 0) {
+      this.#terms[j] = null;
+      return;
     }
-    for (let i = 0; i < this.#logWeights.length; i++) {
-      this.#logWeights[i]! += (term?.[i] ?? 0) - (old?.[i] ?? 0);
-    }
+    const term = mixtureTerms(this.#compiled, j, this.#logA[j]!, this.#logB[j]!, old ?? undefined);
+    for (let i = 0; i < w.length; i++) w[i]! += term[i]!;
     this.#terms[j] = term;
   }
 

@@ -49,13 +49,13 @@ export function logAddExp(a: number, b: number): number {
 }
 
 /** log(Σ exp(x_i)) over an array; -Infinity for an empty array. */
-export function logSumExp(xs: readonly number[]): number {
+export function logSumExp(xs: ArrayLike<number>): number {
   let m = -Infinity;
-  for (const x of xs) if (x > m) m = x;
+  for (let k = 0; k < xs.length; k++) if (xs[k]! > m) m = xs[k]!;
   if (m === -Infinity) return -Infinity;
   if (m === Infinity) return Infinity;
   let sum = 0;
-  for (const x of xs) sum += Math.exp(x - m);
+  for (let k = 0; k < xs.length; k++) sum += Math.exp(xs[k]! - m);
   return m + Math.log(sum);
 }
 
@@ -69,14 +69,17 @@ export function log1mExp(x: number): number {
  * Normalizes log-weights into probabilities: p_i = exp(w_i - logΣexp(w)). Never produces NaN
  * for finite inputs, however small.
  */
-export function normalizeLogWeights(logWeights: readonly number[]): Probability[] {
+export function normalizeLogWeights(logWeights: ArrayLike<number>): Probability[] {
   const z = logSumExp(logWeights);
-  return logWeights.map((w) => Math.exp(w - z) as Probability);
+  return Array.from(logWeights, (w) => Math.exp(w - z) as Probability);
 }
 
 /** Shannon entropy in bits of a distribution (0 log 0 = 0). */
-export function entropyBits(p: readonly number[]): Bits {
+export function entropyBits(p: ArrayLike<number>): Bits {
   let h = 0;
-  for (const x of p) if (x > 0) h -= x * Math.log2(x);
+  for (let k = 0; k < p.length; k++) {
+    const x = p[k]!;
+    if (x > 0) h -= x * Math.log2(x);
+  }
   return bits(h);
 }

@@ -7,11 +7,30 @@ import type { IndicatorEvidence } from './evidence.js';
 import { logAddExp, logSumExp } from './numbers.js';
 
 /**
- * log( L A + (1 - L) B ) from log L, log(1 - L), log A, log B: the likelihood of an
- * indicator's reports under one hypothesis.
+ * log( L A + (1 - L) B ) from L, 1 - L, log A and log B: the likelihood of an indicator's
+ * reports under one hypothesis. Factors out the larger of A and B, so neither can underflow:
+ * log A + log1p((1 - L) expm1(log B - log A)) when A >= B.
  */
-export function logMixture(logL: number, log1mL: number, logA: number, logB: number): number {
-  return logAddExp(logL + logA, log1mL + logB);
+export function logMixture(L: number, oneMinusL: number, logA: number, logB: number): number {
+  return logA >= logB ? logA + Math.log1p(oneMinusL * Math.expm1(logB - logA)) : logB + Math.log1p(L * Math.expm1(logA - logB));
+}
+
+/**
+ * logMixture for every hypothesis of indicator j at once, into `out` (allocated when absent):
+ * one expm1 per indicator, one log1p per hypothesis.
+ */
+export function mixtureTerms(compiled: CompiledProblem, j: number, logA: number, logB: number, out?: Float64Array): Float64Array {
+  const L = compiled.likelihood[j]!;
+  const oneMinusL = compiled.oneMinusLikelihood[j]!;
+  const term = out ?? new Float64Array(L.length);
+  if (logA >= logB) {
+    const d = Math.expm1(logB - logA);
+    for (let i = 0; i < L.length; i++) term[i] = logA + Math.log1p(oneMinusL[i]! * d);
+  } else {
+    const d = Math.expm1(logA - logB);
+    for (let i = 0; i < L.length; i++) term[i] = logB + Math.log1p(L[i]! * d);
+  }
+  return term;
 }
 
 /** The posterior in log form: unnormalized log weights, their normalizer, and the probabilities. */
@@ -27,7 +46,7 @@ export interface Posterior {
 
 /** Turns log weights into the posterior, pDangerous and the leading hypothesis. */
 export function posteriorFromLogWeights(compiled: CompiledProblem, logWeights: Float64Array): Posterior {
-  const z = logSumExp(Array.from(logWeights));
+  const z = logSumExp(logWeights);
   const p = logWeights.map((w) => Math.exp(w - z));
   let leading = 0;
   for (let i = 1; i < logWeights.length; i++) if (logWeights[i]! > logWeights[leading]!) leading = i;
@@ -46,14 +65,7 @@ export function dangerousMass(compiled: CompiledProblem, logWeights: Float64Arra
  * indicators contribute log 1 = 0 and are left as null).
  */
 export function indicatorTerms(compiled: CompiledProblem, evidence: IndicatorEvidence): (Float64Array | null)[] {
-  return compiled.indicatorIds.map((_, j) => {
-    if (evidence.counts[j] === 0) return null;
-    const logL = compiled.logLikelihood[j]!;
-    const log1mL = compiled.logOneMinusLikelihood[j]!;
-    const a = evidence.logA[j]!;
-    const b = evidence.logB[j]!;
-    return logL.map((l, i) => logMixture(l, log1mL[i]!, a, b));
-  });
+  return compiled.indicatorIds.map((_, j) => (evidence.counts[j] === 0 ? null : mixtureTerms(compiled, j, evidence.logA[j]!, evidence.logB[j]!)));
 }
 
 /** Sums priors and indicator terms into log weights. */
@@ -66,15 +78,17 @@ export function logWeightsFromTerms(compiled: CompiledProblem, terms: readonly (
   return w;
 }
 
+/** For one indicator j, per hypothesis i: log u_ij and log(1 - u_ij). */
+export interface StateGivenHypothesis {
+  readonly logU1: Float64Array;
+  readonly logU0: Float64Array;
+}
+
 /**
  * log u_ij = log P(S_j = 1 | H_i, reports) = log( L A / (L A + (1 - L) B) ), and
  * log(1 - u_ij), for one indicator. With no reports (A = B = 1) u_ij = L_ij.
  */
-export function logStateGivenHypothesis(
-  compiled: CompiledProblem,
-  evidence: IndicatorEvidence,
-  j: number,
-): { logU1: Float64Array; logU0: Float64Array } {
+export function logStateGivenHypothesis(compiled: CompiledProblem, evidence: IndicatorEvidence, j: number): StateGivenHypothesis {
   const logL = compiled.logLikelihood[j]!;
   const log1mL = compiled.logOneMinusLikelihood[j]!;
   const a = evidence.logA[j]!;

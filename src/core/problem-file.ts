@@ -24,11 +24,11 @@ export function parseProblemText(text: string, format: ProblemFormat): Validated
       return { ok: false, issues: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
     }
   } else {
-    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (doc.errors.length > 0) {
       const issues: Issue[] = doc.errors.map((e) => {
         const where = e.linePos?.[0];
-        return { path: '', message: `not valid YAML${where ? ` at line ${where.line}, column ${where.col}` : ''}: ${e.message.split('\n')[0]}` };
+        return { path: '', message: `not valid YAML${where ? ` at line ${where.line}, column ${where.col}` : ''}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}` };
       });
       return { ok: false, issues };
     }

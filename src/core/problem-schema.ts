@@ -168,6 +168,9 @@ function crossFieldIssues(input: unknown): Issue[] {
  * found, each at the JSON Pointer of the bad field. Never throws.
  */
 export function validateProblem(input: unknown): Validated<Problem> {
+  if (input === undefined || input === null) {
+    return { ok: false, issues: [{ path: '', message: 'is empty: expected a problem (id, title, hypotheses, indicators, warning)' }] };
+  }
   const parsed = problemSchema.safeParse(input);
   const issues = [...(parsed.success ? [] : issuesFromZod(parsed.error)), ...crossFieldIssues(input)];
   if (!parsed.success || issues.length > 0) return { ok: false, issues: dedupe(issues) };

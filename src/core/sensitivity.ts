@@ -4,8 +4,7 @@
  */
 import type { CompiledProblem } from './compiled-problem.js';
 import type { IndicatorEvidence } from './evidence.js';
-import { logSumExp } from './numbers.js';
-import { dangerousMass, logMixture, type Posterior } from './posterior.js';
+import type { Posterior, StateGivenHypothesis } from './posterior.js';
 
 export interface ReportImpact {
   readonly report: string;
@@ -17,39 +16,48 @@ export interface ReportImpact {
 
 /**
  * Leave-one-out impact of every counted report, ordered by |impact| descending, then id.
- * Costs O(hypotheses) per report: only the report's own indicator term changes.
+ *
+ * Removing report k (with a_k = P(k | S_j = 1), b_k = P(k | S_j = 0)) from indicator j divides
+ * A_j by a_k and B_j by b_k, so hypothesis i's weight is multiplied by
+ * (L A/a_k + (1-L) B/b_k) / (L A + (1-L) B) = u_ij / a_k + (1 - u_ij) / b_k,
+ * with u_ij = P(S_j = 1 | H_i, reports). That is exactly the posterior recomputed without k, at
+ * O(hypotheses) per report and with a_k, b_k bounded away from 0 by the channel.
  */
 export function sensitivity(
   compiled: CompiledProblem,
   evidence: IndicatorEvidence,
-  terms: readonly (Float64Array | null)[],
   posterior: Posterior,
+  states: readonly StateGivenHypothesis[],
 ): ReportImpact[] {
   const nH = compiled.hypothesisIds.length;
-  const without = new Float64Array(nH);
-  const impacts = evidence.reports.map((e): ReportImpact => {
+  const dangerous = compiled.dangerous;
+  const p = posterior.p;
+  const u1 = states.map((s) => s.logU1.map(Math.exp));
+  const u0 = states.map((s) => s.logU0.map(Math.exp));
+  const impacts = evidence.reports.map((e) => {
     const j = e.indicator;
-    const term = terms[j]!;
-    const alone = evidence.counts[j] === 1;
-    // Without this report the indicator keeps its other reports (or none: A = B = 1).
-    const logA = alone ? 0 : evidence.logA[j]! - e.logA;
-    const logB = alone ? 0 : evidence.logB[j]! - e.logB;
-    const logL = compiled.logLikelihood[j]!;
-    const log1mL = compiled.logOneMinusLikelihood[j]!;
-    for (let i = 0; i < nH; i++) {
-      const reduced = alone ? 0 : logMixture(logL[i]!, log1mL[i]!, logA, logB);
-      without[i] = posterior.logWeights[i]! - term[i]! + reduced;
-    }
-    const z = logSumExp(Array.from(without));
+    const present = u1[j]!;
+    const absent = u0[j]!;
+    const inverseA = Math.exp(-e.logA);
+    const inverseB = Math.exp(-e.logB);
+    let total = 0;
+    let danger = 0;
     let leading = 0;
-    for (let i = 1; i < nH; i++) if (without[i]! > without[leading]!) leading = i;
-    return {
-      report: e.report.id,
-      impact: posterior.pDangerous - dangerousMass(compiled, without, z),
-      flips: leading !== posterior.leading,
-    };
+    let best = -1;
+    for (let i = 0; i < nH; i++) {
+      const w = p[i]! * (present[i]! * inverseA + absent[i]! * inverseB);
+      total += w;
+      if (dangerous[i] === 1) danger += w;
+      if (w > best) {
+        best = w;
+        leading = i;
+      }
+    }
+    const impact = posterior.pDangerous - Math.min(1, danger / total);
+    return { report: e.report.id, impact, magnitude: Math.abs(impact), flips: leading !== posterior.leading };
   });
-  return impacts.sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact) || compareIds(a.report, b.report));
+  impacts.sort((a, b) => b.magnitude - a.magnitude || compareIds(a.report, b.report));
+  return impacts.map(({ report, impact, flips }) => ({ report, impact, flips }));
 }
 
 /** String order of ids (UTF-16 code units), as the spec's "then id". */

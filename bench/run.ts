@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: every benchmark, each printing figures and ratios against a baseline
+ * measured in the same run. Pass suite names to run only some: `npm run bench -- assessment`.
+ */
+import { runAssessmentBench } from './assessment-bench.js';
+import { printResults, type BenchResult } from './measure.js';
+
+const SUITES: Record<string, { title: string; run: () => BenchResult[] | Promise<BenchResult[]> }> = {
+  assessment: { title: 'Assessment engine: 10 hypotheses x 200 indicators, 100,000 reports', run: runAssessmentBench },
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, suite] of Object.entries(SUITES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  printResults(suite.title, await suite.run());
+}
