@@ -1,0 +1,187 @@
+/**
+ * Checks that a text is exactly the RFC 8785 canonical form of a JSON object, in one pass and
+ * without building the value, and says where each top-level member sits. Verification runs it
+ * on every line of a log: a line is accepted only when re-canonicalizing it would give the same
+ * bytes, so hashing the line's own bytes is hashing its canonical form.
+ *
+ * The rules, all of RFC 8785 section 3.2: no whitespace; member names strictly increasing in
+ * UTF-16 code-unit order (so no duplicates); strings escaped exactly as JSON.stringify does
+ * (`\"`, `\\`, `\b \f \n \r \t`, other controls as lowercase `\u00xx`, nothing else escaped)
+ * and free of lone surrogates; numbers exactly as ECMAScript prints them (`1e+21`, never
+ * `1.0`, `-0` or `1E3`). The tests hold it to `canonicalize(JSON.parse(text)) === text`.
+ */
+
+/** Where one top-level member sits in the scanned text (offsets in UTF-16 code units). */
+export interface MemberSpan {
+  readonly key: string;
+  /** Offset of the opening quote of the member name. */
+  readonly keyStart: number;
+  /** Offset of the first character of the value. */
+  readonly valueStart: number;
+  /** Offset just past the last character of the value. */
+  readonly valueEnd: number;
+}
+
+/** The outcome of a scan: the top-level members in order, or the first offense and its offset. */
+export type ScanResult =
+  | { readonly ok: true; readonly members: readonly MemberSpan[] }
+  | { readonly ok: false; readonly offset: number; readonly reason: string };
+
+const MAX_DEPTH = 256;
+/** A run of characters a canonical string holds unescaped: not `"`, `\`, a control or a surrogate. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it must stop at
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
+/** The JSON number grammar (RFC 8259 section 6). */
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const HEX2_LOWER = /^[0-9a-f]{2}$/;
+const LITERALS = ['true', 'false', 'null'] as const;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Scans `text`, which must be one canonical JSON object and nothing else. Never throws.
+ */
+export function scanCanonicalObject(text: string): ScanResult {
+  return new Scanner(text).run();
+}
+
+class Scanner {
+  private at = 0;
+  private failure: { offset: number; reason: string } | undefined;
+  private readonly members: MemberSpan[] = [];
+
+  constructor(private readonly text: string) {}
+
+  run(): ScanResult {
+    if (this.text.charCodeAt(0) !== 0x7b) return { ok: false, offset: 0, reason: 'not a JSON object' };
+    if (this.value(0) && this.at !== this.text.length) this.fail('text after the end of the object');
+    if (this.failure !== undefined) return { ok: false, ...this.failure };
+    return { ok: true, members: this.members };
+  }
+
+  private fail(reason: string, offset = this.at): false {
+    this.failure ??= { offset, reason };
+    return false;
+  }
+
+  private value(depth: number): boolean {
+    const c = this.text.charCodeAt(this.at);
+    if (c === QUOTE) return this.string();
+    if (c === 0x7b) return this.object(depth);
+    if (c === 0x5b) return this.array(depth);
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+    for (const literal of LITERALS) {
+      if (this.text.startsWith(literal, this.at)) {
+        this.at += literal.length;
+        return true;
+      }
+    }
+    return this.fail(Number.isNaN(c) ? 'unexpected end of text' : 'expected a JSON value (no whitespace allowed)');
+  }
+
+  private object(depth: number): boolean {
+    if (depth >= MAX_DEPTH) return this.fail(`nested deeper than ${MAX_DEPTH}`);
+    this.at++; // {
+    if (this.text.charCodeAt(this.at) === 0x7d) {
+      this.at++;
+      return true;
+    }
+    let previousKey: string | undefined;
+    for (;;) {
+      const keyStart = this.at;
+      if (this.text.charCodeAt(keyStart) !== QUOTE) return this.fail('expected a member name');
+      if (!this.string()) return false;
+      const raw = this.text.slice(keyStart + 1, this.at - 1);
+      const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+      if (previousKey !== undefined && !(previousKey < key)) {
+        return this.fail(key === previousKey ? `duplicate member "${key}"` : `member "${key}" out of canonical order`, keyStart);
+      }
+      previousKey = key;
+      if (this.text.charCodeAt(this.at) !== 0x3a) return this.fail('expected ":"');
+      this.at++;
+      const valueStart = this.at;
+      if (!this.value(depth + 1)) return false;
+      if (depth === 0) this.members.push({ key, keyStart, valueStart, valueEnd: this.at });
+      const next = this.text.charCodeAt(this.at++);
+      if (next === 0x7d) return true;
+      if (next !== 0x2c) return this.fail('expected "," or "}"', this.at - 1);
+    }
+  }
+
+  private array(depth: number): boolean {
+    if (depth >= MAX_DEPTH) return this.fail(`nested deeper than ${MAX_DEPTH}`);
+    this.at++; // [
+    if (this.text.charCodeAt(this.at) === 0x5d) {
+      this.at++;
+      return true;
+    }
+    for (;;) {
+      if (!this.value(depth + 1)) return false;
+      const next = this.text.charCodeAt(this.at++);
+      if (next === 0x5d) return true;
+      if (next !== 0x2c) return this.fail('expected "," or "]"', this.at - 1);
+    }
+  }
+
+  private string(): boolean {
+    const text = this.text;
+    this.at++; // opening quote
+    for (;;) {
+      PLAIN_RUN.lastIndex = this.at;
+      PLAIN_RUN.test(text);
+      this.at = PLAIN_RUN.lastIndex;
+      const c = text.charCodeAt(this.at);
+      if (c === QUOTE) {
+        this.at++;
+        return true;
+      }
+      if (c === BACKSLASH) {
+        if (!this.escape()) return false;
+      } else if (c >= 0xd800 && c <= 0xdbff) {
+        const low = text.charCodeAt(this.at + 1);
+        if (!(low >= 0xdc00 && low <= 0xdfff)) return this.fail('lone surrogate in a string');
+        this.at += 2;
+      } else if (c >= 0xdc00 && c <= 0xdfff) {
+        return this.fail('lone surrogate in a string');
+      } else if (Number.isNaN(c)) {
+        return this.fail('unterminated string');
+      } else {
+        return this.fail('unescaped control character in a string');
+      }
+    }
+  }
+
+  /** One escape sequence at `this.at` (the backslash), as JSON.stringify would write it. */
+  private escape(): boolean {
+    const e = this.text[this.at + 1];
+    if (e === '"' || e === '\\' || e === 'b' || e === 'f' || e === 'n' || e === 'r' || e === 't') {
+      this.at += 2;
+      return true;
+    }
+    if (e === 'u') {
+      const hex = this.text.slice(this.at + 4, this.at + 6);
+      const code = parseInt(hex, 16);
+      const canonical =
+        this.text.startsWith('00', this.at + 2) &&
+        HEX2_LOWER.test(hex) &&
+        code < 0x20 &&
+        code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d;
+      if (!canonical) return this.fail('escape sequence not in canonical form');
+      this.at += 6;
+      return true;
+    }
+    return this.fail('escape sequence not in canonical form');
+  }
+
+  private number(): boolean {
+    NUMBER.lastIndex = this.at;
+    const match = NUMBER.exec(this.text);
+    if (match === null) return this.fail('malformed number');
+    const token = match[0];
+    // Number::toString output, the canonical form, never has "-0", "1.0", "1E3" or "1e400".
+    if (String(Number(token)) !== token) return this.fail(`number ${token} not in canonical form`);
+    this.at += token.length;
+    return true;
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The embedded event log: one SQLite file, `<dataDir>/vigil.db`, through better-sqlite3.
+ *
+ * WAL mode with `synchronous = FULL`: a commit has reached the disk before `append` resolves.
+ * Appends run in `BEGIN IMMEDIATE` transactions, which take SQLite's single write lock, so
+ * several processes on one file still make one chain; a writer waits up to `busyTimeoutMs`
+ * for the lock.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { VigilError } from '../core/errors.js';
+import { planAppend, prepareEvents } from './append-plan.js';
+import type { AppendContext, AppendPlan, PreparedEvent, StoredDedupe } from './append-plan.js';
+import { CHECKPOINT_TYPE, recordToEvent } from './event.js';
+import type { EventRecord, StoredEvent } from './event.js';
+import { AppendListeners, closedLogError, pagedRecords } from './event-log.js';
+import type { EventLog, EventLogOptions, LogHead, NewEvent, ReadQuery } from './event-log.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+
+/** Where and how to open the SQLite log. */
+export interface SqliteEventLogOptions extends EventLogOptions {
+  /** The data directory; created when missing. The database is `<dataDir>/vigil.db`. */
+  readonly dataDir: string;
+  /** How long a writer waits for another process's write lock, default 10 s. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** The database file of a data directory. */
+export function sqliteDatabasePath(dataDir: string): string {
+  return join(dataDir, 'vigil.db');
+}
+
+const COLUMNS = 'seq, id, at, type, stream, actor, data, prev, hash';
+/** Rows per multi-row INSERT: fewer statement runs, well under SQLite's 32,766 parameters. */
+const ROWS_PER_INSERT = 64;
+const insertSql = (rows: number): string =>
+  `INSERT INTO events (${COLUMNS}) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+
+/**
+ * Opens (creating when needed) the log in `options.dataDir` and brings its schema up to date.
+ * Throws VigilError `LOG_UNAVAILABLE` when the file was written by a newer schema version.
+ */
+export async function openSqliteEventLog(options: SqliteEventLogOptions): Promise<EventLog> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = new Database(sqliteDatabasePath(options.dataDir), { timeout: options.busyTimeoutMs ?? 10_000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    migrate(db);
+    return new SqliteEventLog(db, options);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+  const run = db.transaction(() => {
+    const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+    const applied = row.version ?? 0;
+    const latest = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]?.version ?? 0;
+    if (applied > latest) {
+      throw new VigilError('LOG_UNAVAILABLE', `the database has schema version ${applied}; this Vigil knows up to ${latest}`);
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (migration.version <= applied) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }
+  });
+  run.immediate();
+}
+
+/** The column values of `count` records from `start`, flattened for a multi-row INSERT. */
+function rowValues(records: readonly EventRecord[], start: number, count: number): unknown[] {
+  const values: unknown[] = [];
+  for (let i = start; i < start + count; i++) {
+    const r = records[i] as EventRecord;
+    values.push(r.seq, r.id, r.at, r.type, r.stream, r.actor, r.data, r.prev, r.hash);
+  }
+  return values;
+}
+
+class SqliteEventLog implements EventLog {
+  private closed = false;
+  private readonly listeners: AppendListeners;
+  private readonly statements: {
+    readonly insertEvent: Statement<unknown[]>;
+    readonly insertEvents: Statement<unknown[]>;
+    readonly insertKey: Statement<[string, string, number]>;
+    readonly findKey: Statement<[string], StoredDedupe>;
+    readonly tail: Statement<[], LogHead>;
+    readonly firstAt: Statement<[], { at: string }>;
+    readonly lastCheckpoint: Statement<[], { seq: number; at: string }>;
+    readonly bySeq: Statement<[number], EventRecord>;
+    readonly page: Statement<[number, number, number], EventRecord>;
+    readonly streamPage: Statement<[number, number, string, number], EventRecord>;
+    readonly insertPublicKey: Statement<[string, string, string]>;
+    readonly publicKeys: Statement<[], { key_id: string; public_key: string }>;
+  };
+  private readonly appendBatch: (prepared: readonly PreparedEvent[], force: boolean) => { plan: AppendPlan; stored: Map<number, EventRecord> };
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly options: SqliteEventLogOptions,
+  ) {
+    this.listeners = new AppendListeners(options.onListenerError);
+    this.statements = {
+      insertEvent: db.prepare(insertSql(1)),
+      insertEvents: db.prepare(insertSql(ROWS_PER_INSERT)),
+      insertKey: db.prepare('INSERT INTO event_dedupe (key, fingerprint, seq) VALUES (?, ?, ?)'),
+      findKey: db.prepare('SELECT fingerprint, seq FROM event_dedupe WHERE key = ?'),
+      tail: db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1'),
+      firstAt: db.prepare('SELECT at FROM events WHERE seq = 1'),
+      lastCheckpoint: db.prepare(`SELECT seq, at FROM events WHERE type = '${CHECKPOINT_TYPE}' ORDER BY seq DESC LIMIT 1`),
+      bySeq: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq = ?`),
+      page: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`),
+      streamPage: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq >= ? AND seq <= ? AND stream = ? ORDER BY seq LIMIT ?`),
+      insertPublicKey: db.prepare('INSERT OR IGNORE INTO signing_keys (key_id, public_key, first_used) VALUES (?, ?, ?)'),
+      publicKeys: db.prepare('SELECT key_id, public_key FROM signing_keys ORDER BY first_used, key_id'),
+    };
+    const transaction = db.transaction((prepared: readonly PreparedEvent[], force: boolean) => this.appendLocked(prepared, force));
+    this.appendBatch = (prepared, force) => transaction.immediate(prepared, force);
+    const key = options.signingKey;
+    if (key !== undefined) this.statements.insertPublicKey.run(key.keyId, key.publicKeyPem, new Date().toISOString());
+  }
+
+  /** Runs inside the write transaction: read what the plan needs, plan, write. */
+  private appendLocked(prepared: readonly PreparedEvent[], force: boolean): { plan: AppendPlan; stored: Map<number, EventRecord> } {
+    const s = this.statements;
+    const storedKeys = new Map<string, StoredDedupe>();
+    for (const event of prepared) {
+      if (event.dedupe === undefined) continue;
+      const found = s.findKey.get(event.dedupe.key);
+      if (found !== undefined) storedKeys.set(event.dedupe.key, found);
+    }
+    const key = this.options.signingKey;
+    const context: AppendContext = {
+      tail: s.tail.get(),
+      storedKeys,
+      nowMs: this.now(),
+      forceCheckpoint: force,
+      checkpoints:
+        key === undefined
+          ? undefined
+          : { key, policy: this.options.checkpointPolicy, last: s.lastCheckpoint.get(), firstAt: s.firstAt.get()?.at },
+    };
+    const plan = planAppend(prepared, context);
+    const records = plan.records;
+    let next = 0;
+    for (; next + ROWS_PER_INSERT <= records.length; next += ROWS_PER_INSERT) {
+      s.insertEvents.run(rowValues(records, next, ROWS_PER_INSERT));
+    }
+    for (; next < records.length; next++) s.insertEvent.run(rowValues(records, next, 1));
+    for (const k of plan.newKeys) s.insertKey.run(k.key, k.fingerprint, k.seq);
+    const stored = new Map<number, EventRecord>();
+    for (const slot of plan.slots) {
+      if ('storedSeq' in slot && !stored.has(slot.storedSeq)) {
+        const record = s.bySeq.get(slot.storedSeq);
+        if (record === undefined) throw new VigilError('LOG_CORRUPT', `dedupe key points at missing event ${slot.storedSeq}`);
+        stored.set(slot.storedSeq, record);
+      }
+    }
+    return { plan, stored };
+  }
+
+  private now(): number {
+    return (this.options.clock?.() ?? new Date()).getTime();
+  }
+
+  private check(): void {
+    if (this.closed) throw closedLogError();
+  }
+
+  async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+    this.check();
+    if (events.length === 0) return [];
+    const prepared = prepareEvents(events, this.now());
+    const { plan, stored } = this.appendBatch(prepared, false);
+    this.listeners.emit(plan.events);
+    return plan.slots.map((slot) => {
+      if ('record' in slot) return plan.events[slot.record] as StoredEvent;
+      return recordToEvent(stored.get(slot.storedSeq) as EventRecord);
+    });
+  }
+
+  async checkpoint(): Promise<StoredEvent | undefined> {
+    this.check();
+    if (this.options.signingKey === undefined) return undefined;
+    const { plan } = this.appendBatch([], true);
+    this.listeners.emit(plan.events);
+    return plan.events[plan.events.length - 1];
+  }
+
+  async *read(query?: ReadQuery): AsyncIterable<StoredEvent> {
+    for await (const page of this.readRecords(query)) {
+      for (const record of page) yield recordToEvent(record);
+    }
+  }
+
+  readRecords(query?: ReadQuery, pageSize = 2_000): AsyncIterable<readonly EventRecord[]> {
+    this.check();
+    return pagedRecords(query, pageSize, async (from, to, stream, n) => {
+      this.check();
+      return stream === undefined ? this.statements.page.all(from, to, n) : this.statements.streamPage.all(from, to, stream, n);
+    });
+  }
+
+  async head(): Promise<LogHead | undefined> {
+    this.check();
+    return this.statements.tail.get();
+  }
+
+  async publicKeys(): Promise<Record<string, string>> {
+    this.check();
+    const keys: Record<string, string> = {};
+    for (const row of this.statements.publicKeys.all()) keys[row.key_id] = row.public_key;
+    return keys;
+  }
+
+  subscribe(listener: (events: readonly StoredEvent[]) => void): () => void {
+    this.check();
+    return this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
