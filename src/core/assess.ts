@@ -5,6 +5,7 @@
  */
 import { collectionAdvice, type CollectionAdvice } from './collection.js';
 import { compileProblem } from './compiled-problem.js';
+import { applyCorrections, type Correction } from './corrections.js';
 import { countReports, type IgnoredReport } from './counting.js';
 import { gatherEvidence } from './evidence.js';
 import { formatInstant } from './instant.js';
@@ -16,8 +17,10 @@ import { sensitivity, type ReportImpact } from './sensitivity.js';
 export interface AssessOptions {
   /** The assessment instant (ms since epoch); default: the latest `received` among the reports. */
   readonly at?: number;
-  /** Ids of reports retracted at or before `at`. */
+  /** Ids of reports retracted at or before `at` (a shorthand for retractions at the dawn of time). */
   readonly retracted?: ReadonlySet<string>;
+  /** Retractions and regradings; those made at or before `at` apply. */
+  readonly corrections?: readonly Correction[];
 }
 
 export interface IndicatorState {
@@ -107,8 +110,13 @@ export function snapshotAt(problem: Problem, reports: readonly Report[], at: num
  */
 export function assess(problem: Problem, reports: readonly Report[], options: AssessOptions = {}): Assessment {
   const at = options.at ?? latestReceived(reports);
-  const snapshot = snapshotAt(problem, reports, at, options.retracted);
-  const levels = replay(problem, reports, { at, retracted: options.retracted, details: false });
+  const corrections: Correction[] = [
+    ...[...(options.retracted ?? [])].map((report): Correction => ({ kind: 'retracted', report, at: -Infinity })),
+    ...(options.corrections ?? []),
+  ];
+  const asOf = corrections.length === 0 ? { reports, retracted: undefined } : applyCorrections(reports, corrections, at);
+  const snapshot = snapshotAt(problem, asOf.reports, at, asOf.retracted);
+  const levels = replay(problem, reports, { at, corrections, details: false });
   return { ...snapshot, level: levels.finalLevel };
 }
 

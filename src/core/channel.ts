@@ -72,10 +72,25 @@ export function fadeChannel(channel: Channel, ageHours: number, halfLifeHours: n
 }
 
 /**
- * log P(report | S = 1) and log P(report | S = 0) for a faded channel and what the report says.
+ * log P(report | S = 1) and log P(report | S = 0) for a channel faded by age, given what the
+ * report says. Each faded probability is formed as a sum of non-negative terms,
+ * s' = s w + 0.5 (1 - w) and 1 - s' = (1 - s) w + 0.5 (1 - w) with 1 - w from expm1, so no
+ * digits are lost to cancellation when s or f is near 0 or 1 and the report has barely faded.
  */
-export function reportLogLikelihoods(channel: Channel, observed: Report['observed']): { logA: number; logB: number } {
-  return observed === 'present'
-    ? { logA: Math.log(channel.s), logB: Math.log(channel.f) }
-    : { logA: Math.log1p(-channel.s), logB: Math.log1p(-channel.f) };
+export function reportLogLikelihoods(
+  channel: Channel,
+  observed: Report['observed'],
+  ageHours = 0,
+  halfLifeHours?: number,
+): { logA: number; logB: number } {
+  const present = observed === 'present';
+  if (halfLifeHours === undefined || !(ageHours > 0)) {
+    return present ? { logA: Math.log(channel.s), logB: Math.log(channel.f) } : { logA: Math.log1p(-channel.s), logB: Math.log1p(-channel.f) };
+  }
+  const x = (-ageHours / halfLifeHours) * Math.LN2;
+  const w = Math.exp(x);
+  const half = -0.5 * Math.expm1(x);
+  const a = present ? channel.s : 1 - channel.s;
+  const b = present ? channel.f : 1 - channel.f;
+  return { logA: Math.log(a * w + half), logB: Math.log(b * w + half) };
 }

@@ -2,7 +2,7 @@
  * The evidence on each indicator at an instant: A_j = Π P(report | S_j = 1) and
  * B_j = Π P(report | S_j = 0) over its counted reports, in log space (spec section 3).
  */
-import { fadeChannel, reportChannel, reportLogLikelihoods } from './channel.js';
+import { reportChannel, reportLogLikelihoods } from './channel.js';
 import type { CompiledProblem } from './compiled-problem.js';
 import { MS_PER_HOUR } from './instant.js';
 import type { Report } from './model.js';
@@ -29,8 +29,7 @@ export function reportEvidence(compiled: CompiledProblem, report: Report, at: nu
   const j = compiled.indicatorIndex.get(report.indicator);
   if (j === undefined) throw new RangeError(`report ${report.id}: unknown indicator ${report.indicator}`);
   const ageHours = (at - report.at) / MS_PER_HOUR;
-  const channel = fadeChannel(reportChannel(report), ageHours, compiled.halfLifeHours[j]);
-  const { logA, logB } = reportLogLikelihoods(channel, report.observed);
+  const { logA, logB } = reportLogLikelihoods(reportChannel(report), report.observed, ageHours, compiled.halfLifeHours[j]);
   return { report, indicator: j, logA, logB };
 }
 

@@ -29,6 +29,8 @@ export class IncrementalAssessor {
   readonly #compiled: CompiledProblem;
   /** The counted report per (indicator, source). */
   readonly #latest = new ChannelMap<Report>();
+  /** Every report added per (indicator, source), so a retraction can give the previous word back. */
+  readonly #words = new ChannelMap<Report[]>();
   /** Per indicator: log A_j, log B_j at instant #at, counts and the cached term per hypothesis. */
   readonly #logA: Float64Array;
   readonly #logB: Float64Array;
@@ -57,6 +59,14 @@ export class IncrementalAssessor {
 
   /** Counts a report, superseding an older one from the same source on the same indicator. */
   add(report: Report): void {
+    const words = this.#words.get(report);
+    if (words === undefined) this.#words.set(report, [report]);
+    else words.push(report);
+    this.#consider(report);
+  }
+
+  /** Counts `report` if it supersedes the report counted for its (indicator, source). */
+  #consider(report: Report): void {
     const current = this.#latest.get(report);
     if (current !== undefined && !supersedes(report, current)) return;
     if (current !== undefined) this.#count(current, -1);
@@ -65,13 +75,36 @@ export class IncrementalAssessor {
   }
 
   /**
-   * Stops counting a retracted report. The report it had superseded does not come back (its
-   * source's latest word was retracted, not replaced). Unknown ids are ignored.
+   * Forgets a retracted report. When it was its source's latest word on the indicator, the
+   * source's previous word counts again (as in `countReports`, which never sees retracted
+   * reports). Unknown ids are ignored.
    */
   retract(report: Report): void {
-    if (this.#latest.get(report)?.id !== report.id) return;
-    this.#count(report, -1);
+    const words = this.#words.get(report);
+    const index = words?.findIndex((r) => r.id === report.id) ?? -1;
+    if (words === undefined || index < 0) return;
+    words.splice(index, 1);
+    const counted = this.#latest.get(report);
+    if (counted?.id !== report.id) return;
+    this.#count(counted, -1);
     this.#latest.delete(report);
+    let previous: Report | undefined;
+    for (const r of words) if (previous === undefined || supersedes(r, previous)) previous = r;
+    if (previous !== undefined) this.#consider(previous);
+  }
+
+  /**
+   * Replaces a counted report by a corrected version of itself (new grades), keeping its place.
+   * Does nothing when `old` is not the report counted for its (indicator, source).
+   */
+  replace(old: Report, corrected: Report): void {
+    const words = this.#words.get(old);
+    const index = words?.findIndex((r) => r.id === old.id) ?? -1;
+    if (words !== undefined && index >= 0) words[index] = corrected;
+    if (this.#latest.get(old)?.id !== old.id) return;
+    this.#count(old, -1);
+    this.#latest.set(corrected, corrected);
+    this.#count(corrected, +1);
   }
 
   /** The number of reports counted now. */

@@ -8,27 +8,27 @@ import { logAddExp, logSumExp } from './numbers.js';
 
 /**
  * log( L A + (1 - L) B ) from L, 1 - L, log A and log B: the likelihood of an indicator's
- * reports under one hypothesis. Factors out the larger of A and B, so neither can underflow:
- * log A + log1p((1 - L) expm1(log B - log A)) when A >= B.
+ * reports under one hypothesis. Factors out the larger of A and B so nothing can underflow, and
+ * adds two positive terms so no precision is lost: log A + log(L + (1 - L) B/A) when A >= B.
  */
 export function logMixture(L: number, oneMinusL: number, logA: number, logB: number): number {
-  return logA >= logB ? logA + Math.log1p(oneMinusL * Math.expm1(logB - logA)) : logB + Math.log1p(L * Math.expm1(logA - logB));
+  return logA >= logB ? logA + Math.log(L + oneMinusL * Math.exp(logB - logA)) : logB + Math.log(L * Math.exp(logA - logB) + oneMinusL);
 }
 
 /**
  * logMixture for every hypothesis of indicator j at once, into `out` (allocated when absent):
- * one expm1 per indicator, one log1p per hypothesis.
+ * one exp per indicator, one log per hypothesis.
  */
 export function mixtureTerms(compiled: CompiledProblem, j: number, logA: number, logB: number, out?: Float64Array): Float64Array {
   const L = compiled.likelihood[j]!;
   const oneMinusL = compiled.oneMinusLikelihood[j]!;
   const term = out ?? new Float64Array(L.length);
   if (logA >= logB) {
-    const d = Math.expm1(logB - logA);
-    for (let i = 0; i < L.length; i++) term[i] = logA + Math.log1p(oneMinusL[i]! * d);
+    const ratio = Math.exp(logB - logA);
+    for (let i = 0; i < L.length; i++) term[i] = logA + Math.log(L[i]! + oneMinusL[i]! * ratio);
   } else {
-    const d = Math.expm1(logA - logB);
-    for (let i = 0; i < L.length; i++) term[i] = logB + Math.log1p(L[i]! * d);
+    const ratio = Math.exp(logA - logB);
+    for (let i = 0; i < L.length; i++) term[i] = logB + Math.log(L[i]! * ratio + oneMinusL[i]!);
   }
   return term;
 }

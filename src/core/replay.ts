@@ -3,6 +3,7 @@
  * them, the level rule evaluated at each distinct `received` instant (and at `at`, if given).
  */
 import { snapshotAt } from './assess.js';
+import { applyCorrections, regrade, type Correction } from './corrections.js';
 import type { CollectionAdvice } from './collection.js';
 import { IncrementalAssessor } from './incremental.js';
 import { formatInstant } from './instant.js';
@@ -43,8 +44,8 @@ export interface Replay {
 export interface ReplayOptions {
   /** Stop at this instant (ms), evaluating there too. */
   readonly at?: number | undefined;
-  /** Report ids that never count (retracted). */
-  readonly retracted?: ReadonlySet<string> | undefined;
+  /** Retractions and regradings, each taking effect from its own instant. */
+  readonly corrections?: readonly Correction[] | undefined;
   /** Compute the evidence and advice of each change (default true). */
   readonly details?: boolean;
 }
@@ -70,9 +71,13 @@ function topAdvice(list: readonly CollectionAdvice[]) {
  * change also costs one full snapshot for its details.
  */
 export function replay(problem: Problem, reports: readonly Report[], options: ReplayOptions = {}): Replay {
-  const retracted = options.retracted ?? new Set<string>();
   const stop = options.at ?? Infinity;
-  const sorted = reports.filter((r) => r.received <= stop && !retracted.has(r.id)).sort((a, b) => a.received - b.received);
+  const corrections = [...(options.corrections ?? [])].filter((c) => c.at <= stop).sort((a, b) => a.at - b.at);
+  // A report retracted before it was even received never was an instant of the replay.
+  const retractedAt = new Map(corrections.filter((c) => c.kind === 'retracted').map((c) => [c.report, c.at]));
+  const sorted = reports
+    .filter((r) => r.received <= stop && !((retractedAt.get(r.id) ?? Infinity) <= r.received))
+    .sort((a, b) => a.received - b.received);
   const instants: number[] = [];
   for (const r of sorted) if (instants[instants.length - 1] !== r.received) instants.push(r.received);
   if (options.at !== undefined && instants[instants.length - 1] !== options.at) instants.push(options.at);
@@ -83,8 +88,33 @@ export function replay(problem: Problem, reports: readonly Report[], options: Re
   const points: ReplayPoint[] = [];
   let level = 0;
   let next = 0;
+  let nextCorrection = 0;
+  /** Corrections applied so far: the current version of each regraded report, retracted ids. */
+  const versions = new Map<string, Report>();
+  const retracted = new Set<string>();
+  const added = new Set<string>();
+  const byId = corrections.length === 0 ? new Map<string, Report>() : new Map(sorted.map((r) => [r.id, r]));
   for (const instant of instants) {
-    while (next < sorted.length && sorted[next]!.received <= instant) assessor.add(sorted[next++]!);
+    while (nextCorrection < corrections.length && corrections[nextCorrection]!.at <= instant) {
+      const c = corrections[nextCorrection++]!;
+      const original = byId.get(c.report);
+      if (original === undefined) continue;
+      const current = versions.get(c.report) ?? original;
+      if (c.kind === 'retracted') {
+        retracted.add(c.report);
+        if (added.has(c.report)) assessor.retract(current);
+      } else {
+        const corrected = regrade(current, c.grades);
+        versions.set(c.report, corrected);
+        if (added.has(c.report) && !retracted.has(c.report)) assessor.replace(current, corrected);
+      }
+    }
+    while (next < sorted.length && sorted[next]!.received <= instant) {
+      const report = sorted[next++]!;
+      if (retracted.has(report.id)) continue;
+      added.add(report.id);
+      assessor.add(versions.get(report.id) ?? report);
+    }
     const quick = assessor.evaluate(instant);
     const to = nextLevelIndex(problem.warning, level, quick.pDangerous);
     if (to !== level) {
@@ -98,7 +128,8 @@ export function replay(problem: Problem, reports: readonly Report[], options: Re
         collect: [],
       };
       if (options.details !== false) {
-        const snapshot = snapshotAt(problem, reports, instant, retracted);
+        const asOf = applyCorrections(reports, corrections, instant);
+        const snapshot = snapshotAt(problem, asOf.reports, instant, asOf.retracted);
         change.pDangerous = snapshot.pDangerous;
         change.leading = snapshot.leading;
         change.evidence = topImpacts(snapshot.sensitivity);

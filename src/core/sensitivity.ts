@@ -14,6 +14,9 @@ export interface ReportImpact {
   readonly flips: boolean;
 }
 
+/** Relative difference below which two weights count as tied. */
+const TIE = 1e-12;
+
 /**
  * Leave-one-out impact of every counted report, ordered by |impact| descending, then id.
  *
@@ -48,7 +51,9 @@ export function sensitivity(
       const w = p[i]! * (present[i]! * inverseA + absent[i]! * inverseB);
       total += w;
       if (dangerous[i] === 1) danger += w;
-      if (w > best) {
+      // Near-equal weights are a tie (to the first in file order), as exact ties are in a
+      // recomputation from scratch; the closed form's rounding must not break them.
+      if (w > best * (1 + TIE)) {
         best = w;
         leading = i;
       }
