@@ -9,6 +9,7 @@ import { countReports } from '../src/core/counting.js';
 import { gatherEvidence } from '../src/core/evidence.js';
 import { IncrementalAssessor } from '../src/core/incremental.js';
 import type { Problem, Report } from '../src/core/model.js';
+import { parseReportsText } from '../src/core/report-file.js';
 import { indicatorTerms, logStateGivenHypothesis, logWeightsFromTerms, posteriorFromLogWeights } from '../src/core/posterior.js';
 import { sensitivity } from '../src/core/sensitivity.js';
 import { median, rng, time, type BenchResult } from './measure.js';
@@ -43,8 +44,20 @@ export function benchProblem(random: () => number): Problem {
   };
 }
 
-/** Reports spread over 30 days, received in order, from a pool of sources with mixed grades. */
+/**
+ * Reports spread over 30 days, received in order, from a pool of sources with mixed grades,
+ * read through the report-file parser as real reports are.
+ */
 export function benchReports(random: () => number, n: number): Report[] {
+  const lines = generateReports(random, n).map((r) =>
+    JSON.stringify({ ...r, at: new Date(r.at).toISOString(), received: new Date(r.received).toISOString() }),
+  );
+  const parsed = parseReportsText(lines.join('\n'), 'jsonl');
+  if (parsed.errors.length > 0) throw new Error(`benchmark data: ${parsed.errors[0]?.message}`);
+  return parsed.reports;
+}
+
+function generateReports(random: () => number, n: number): Report[] {
   const grades = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
   const creds = ['1', '2', '3', '4', '5', '6'] as const;
   return Array.from({ length: n }, (_, k): Report => {

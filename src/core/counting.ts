@@ -61,23 +61,26 @@ export class ChannelMap<V> {
  * retracted report supersedes nothing.
  */
 export function countReports(reports: readonly Report[], at: number, retracted: ReadonlySet<string> = new Set()): Counting {
-  const latest = new ChannelMap<Report>();
+  // One slot per (indicator, source), remembered per report, so the second pass needs no lookup.
+  const slots = new ChannelMap<{ winner: Report }>();
+  const slotOf = new Array<{ winner: Report } | undefined>(reports.length);
   const checkRetracted = retracted.size > 0;
-  for (const report of reports) {
-    if (report.received > at || (checkRetracted && retracted.has(report.id))) continue;
-    const current = latest.get(report);
-    if (current === undefined || supersedes(report, current)) latest.set(report, report);
-  }
+  reports.forEach((report, k) => {
+    if (report.received > at || (checkRetracted && retracted.has(report.id))) return;
+    const slot = slots.get(report);
+    if (slot === undefined) slots.set(report, (slotOf[k] = { winner: report }));
+    else {
+      slotOf[k] = slot;
+      if (supersedes(report, slot.winner)) slot.winner = report;
+    }
+  });
   const counted: Report[] = [];
   const ignored: IgnoredReport[] = [];
-  for (const report of reports) {
-    if (report.received > at) ignored.push({ report: report.id, why: 'not yet received' });
-    else if (checkRetracted && retracted.has(report.id)) ignored.push({ report: report.id, why: 'retracted' });
-    else {
-      const winner = latest.get(report);
-      if (winner === report) counted.push(report);
-      else ignored.push({ report: report.id, why: `superseded by ${winner?.id ?? '?'}` });
-    }
-  }
+  reports.forEach((report, k) => {
+    const slot = slotOf[k];
+    if (slot === undefined) ignored.push({ report: report.id, why: report.received > at ? 'not yet received' : 'retracted' });
+    else if (slot.winner === report) counted.push(report);
+    else ignored.push({ report: report.id, why: `superseded by ${slot.winner.id}` });
+  });
   return { counted, ignored };
 }

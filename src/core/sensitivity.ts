@@ -37,7 +37,12 @@ export function sensitivity(
   const p = posterior.p;
   const u1 = states.map((s) => s.logU1.map(Math.exp));
   const u0 = states.map((s) => s.logU0.map(Math.exp));
-  const impacts = evidence.reports.map((e) => {
+  const n = evidence.reports.length;
+  const impacts = new Float64Array(n);
+  const magnitudes = new Float64Array(n);
+  const flips = new Uint8Array(n);
+  const ids = evidence.reports.map((e) => e.report.id);
+  evidence.reports.forEach((e, k) => {
     const j = e.indicator;
     const present = u1[j]!;
     const absent = u0[j]!;
@@ -58,11 +63,13 @@ export function sensitivity(
         leading = i;
       }
     }
-    const impact = posterior.pDangerous - Math.min(1, danger / total);
-    return { report: e.report.id, impact, magnitude: Math.abs(impact), flips: leading !== posterior.leading };
+    impacts[k] = posterior.pDangerous - Math.min(1, danger / total);
+    magnitudes[k] = Math.abs(impacts[k]!);
+    flips[k] = leading !== posterior.leading ? 1 : 0;
   });
-  impacts.sort((a, b) => b.magnitude - a.magnitude || compareIds(a.report, b.report));
-  return impacts.map(({ report, impact, flips }) => ({ report, impact, flips }));
+  const order = Int32Array.from({ length: n }, (_, k) => k);
+  order.sort((a, b) => magnitudes[b]! - magnitudes[a]! || compareIds(ids[a]!, ids[b]!));
+  return Array.from(order, (k) => ({ report: ids[k]!, impact: impacts[k]!, flips: flips[k] === 1 }));
 }
 
 /** String order of ids (UTF-16 code units), as the spec's "then id". */
