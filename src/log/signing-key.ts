@@ -2,7 +2,7 @@
  * The Ed25519 key that signs checkpoints (spec section 2). It lives outside the database, in a
  * file only its owner can read, so whoever can rewrite the database cannot re-sign it.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -81,7 +81,7 @@ export async function loadOrCreateSigningKey(path: string): Promise<SigningKey> 
   await mkdir(dirname(path), { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const aside = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const aside = `${path}.${randomUUID()}.tmp`;
   await writeFile(aside, pem, { mode: 0o600, flag: 'wx', flush: true });
   try {
     await link(aside, path); // fails with EEXIST when another process got there first
