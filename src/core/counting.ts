@@ -53,6 +53,11 @@ export class ChannelMap<V> {
   get size(): number {
     return this.#size;
   }
+
+  /** Every value, indicator by indicator. */
+  *values(): IterableIterator<V> {
+    for (const bySource of this.#byIndicator.values()) yield* bySource.values();
+  }
 }
 
 /**

@@ -17,7 +17,15 @@ export type ErrorCode =
   /** The store cannot be used: closed, unreadable, or written by a newer schema version. */
   | 'LOG_UNAVAILABLE'
   /** The signing key file exists but cannot be read as an Ed25519 private key. */
-  | 'SIGNING_KEY_INVALID';
+  | 'SIGNING_KEY_INVALID'
+  /** A problem model fails validation (details: issues). */
+  | 'PROBLEM_INVALID'
+  /** No problem with that id. */
+  | 'PROBLEM_NOT_FOUND'
+  /** Reports fail validation (details: items, each with its index and issues). */
+  | 'REPORT_INVALID'
+  /** The report named by a correction does not exist. */
+  | 'REPORT_NOT_FOUND';
 
 /** An expected failure with a stable `code` and optional machine-readable `details`. */
 export class VigilError extends Error {

@@ -44,7 +44,15 @@ export class IncrementalAssessor {
   #at = -Infinity;
   #updates = 0;
 
-  constructor(problem: Problem) {
+  readonly #keepWords: boolean;
+
+  /**
+   * `options.retractable` (default true) keeps every report added, so that `retract` can give
+   * a source's previous word back; without it memory stays bounded by the counted reports and
+   * `retract` only stops counting.
+   */
+  constructor(problem: Problem, options: { retractable?: boolean } = {}) {
+    this.#keepWords = options.retractable ?? true;
     this.#compiled = compileProblem(problem);
     const n = this.#compiled.indicatorIds.length;
     this.#logA = new Float64Array(n);
@@ -59,9 +67,11 @@ export class IncrementalAssessor {
 
   /** Counts a report, superseding an older one from the same source on the same indicator. */
   add(report: Report): void {
-    const words = this.#words.get(report);
-    if (words === undefined) this.#words.set(report, [report]);
-    else words.push(report);
+    if (this.#keepWords) {
+      const words = this.#words.get(report);
+      if (words === undefined) this.#words.set(report, [report]);
+      else words.push(report);
+    }
     this.#consider(report);
   }
 
@@ -80,10 +90,9 @@ export class IncrementalAssessor {
    * reports). Unknown ids are ignored.
    */
   retract(report: Report): void {
-    const words = this.#words.get(report);
-    const index = words?.findIndex((r) => r.id === report.id) ?? -1;
-    if (words === undefined || index < 0) return;
-    words.splice(index, 1);
+    const words = this.#words.get(report) ?? [];
+    const index = words.findIndex((r) => r.id === report.id);
+    if (index >= 0) words.splice(index, 1);
     const counted = this.#latest.get(report);
     if (counted?.id !== report.id) return;
     this.#count(counted, -1);
@@ -105,6 +114,11 @@ export class IncrementalAssessor {
     this.#count(old, -1);
     this.#latest.set(corrected, corrected);
     this.#count(corrected, +1);
+  }
+
+  /** The reports counted now: each source's latest word on each indicator. */
+  countedReports(): Report[] {
+    return [...this.#latest.values()];
   }
 
   /** The number of reports counted now. */

@@ -1,0 +1,123 @@
+/**
+ * Assessments as of an instant T from the projections: what the system knew at T. The model is
+ * the version in force at T (the first version for instants before it was defined, as when
+ * history is loaded); the level comes from the level timeline; the counted reports from the
+ * latest snapshot at or before T plus the reports received since.
+ */
+import { snapshotAt, type Assessment } from '../core/assess.js';
+import { applyCorrections } from '../core/corrections.js';
+import type { IgnoredReport } from '../core/counting.js';
+import { nextLevelIndex } from '../core/levels.js';
+import type { Problem, Report } from '../core/model.js';
+import { replay } from '../core/replay.js';
+import { VigilError } from '../core/errors.js';
+import { fromWire, toCorrection } from './events.js';
+import { unpackReports } from './snapshot-codec.js';
+import type { SqlDatabase } from './sql.js';
+
+export interface AsOfOptions {
+  /**
+   * `list` (default): every report not counted, with its reason, as spec section 7 says.
+   * `count`: only how many (the list of a problem with a million reports is long; a caller
+   * that does not show it should not pay for it).
+   */
+  readonly ignored?: 'list' | 'count';
+}
+
+export interface AsOfAssessment extends Assessment {
+  readonly version: number;
+  /** The number of reports not counted at T (always set; `ignored` is empty with `count`). */
+  readonly ignoredCount: number;
+}
+
+/** The model version in force at `at` (ms), or the first version when `at` is before it. */
+export async function modelAt(db: SqlDatabase, problem: string, at: number): Promise<{ version: number; problem: Problem }> {
+  const rows = await db.all<{ version: number; model: string }>(
+    `SELECT version, model FROM proj_problem_versions WHERE problem = ? AND (at_ms <= ? OR version = 1)
+     ORDER BY version DESC LIMIT 1`,
+    [problem, at],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${problem}"`);
+  return { version: Number(row.version), problem: JSON.parse(row.model) as Problem };
+}
+
+/** The assessment of `problemId` as the system knew it at `at` (ms). */
+export async function assessAsOf(db: SqlDatabase, problemId: string, at: number, options: AsOfOptions = {}): Promise<AsOfAssessment> {
+  const model = await modelAt(db, problemId, at);
+  const correctionRows = await db.all<{ type: string; body: string; at_ms: number }>(
+    'SELECT type, body, at_ms FROM proj_corrections WHERE problem = ? AND at_ms <= ? ORDER BY seq',
+    [problemId, at],
+  );
+
+  if (correctionRows.length > 0) {
+    // Corrections rewrite the past: assess from every report, corrections applied by instant.
+    const reports = await reportsUpTo(db, problemId, at);
+    const corrections = correctionRows.map((c) => toCorrection(c.type, JSON.parse(c.body), Number(c.at_ms)));
+    const asOf = applyCorrections(reports, corrections, at);
+    const snapshot = snapshotAt(model.problem, asOf.reports, at, asOf.retracted);
+    const level = replay(model.problem, reports, { at, corrections, details: false }).finalLevel;
+    return finish(db, problemId, at, options, { ...snapshot, level, version: model.version, ignoredCount: 0 });
+  }
+
+  const snapshots = await db.all<{ instant_ms: number; counted: string }>(
+    `SELECT instant_ms, counted FROM proj_snapshots WHERE problem = ? AND version = ? AND instant_ms <= ?
+     ORDER BY instant_ms DESC LIMIT 1`,
+    [problemId, model.version, at],
+  );
+  const base = snapshots[0];
+  const after = base === undefined ? Number.MIN_SAFE_INTEGER : Number(base.instant_ms);
+  const delta = (
+    await db.all<{ body: string }>('SELECT body FROM proj_reports WHERE problem = ? AND received_ms > ? AND received_ms <= ? ORDER BY received_ms, seq', [
+      problemId,
+      after,
+      at,
+    ])
+  ).map((row) => fromWire(JSON.parse(row.body)));
+  const reports = base === undefined ? delta : [...unpackReports(base.counted), ...delta];
+  const snapshot = snapshotAt(model.problem, reports, at);
+
+  // The level after the last evaluation at or before T, then one more evaluation at T itself
+  // unless T is one of the replay's instants.
+  const changes = await db.all<{ level: number }>(
+    'SELECT level FROM proj_levels WHERE problem = ? AND version = ? AND instant_ms <= ? ORDER BY instant_ms DESC LIMIT 1',
+    [problemId, model.version, at],
+  );
+  const instantRows = await db.all('SELECT 1 AS x FROM proj_reports WHERE problem = ? AND received_ms = ? LIMIT 1', [problemId, at]);
+  const lastLevel = Number(changes[0]?.level ?? 0);
+  const levelIndex = instantRows.length > 0 ? lastLevel : nextLevelIndex(model.problem.warning, lastLevel, snapshot.pDangerous);
+  const level = model.problem.warning.levels[levelIndex]?.id ?? '';
+  return finish(db, problemId, at, options, { ...snapshot, level, version: model.version, ignoredCount: 0 });
+}
+
+/** Every report of a problem received at or before `at`, in received order. */
+async function reportsUpTo(db: SqlDatabase, problemId: string, at: number): Promise<Report[]> {
+  const rows = await db.all<{ body: string }>('SELECT body FROM proj_reports WHERE problem = ? AND received_ms <= ? ORDER BY received_ms, seq', [problemId, at]);
+  return rows.map((row) => fromWire(JSON.parse(row.body)));
+}
+
+/**
+ * Completes the ignored list: every report of the problem not counted at T, in the order the
+ * system received them (`seq`), with the reason.
+ */
+async function finish(db: SqlDatabase, problemId: string, at: number, options: AsOfOptions, a: AsOfAssessment): Promise<AsOfAssessment> {
+  const total = await db.all<{ n: number }>('SELECT count(*) AS n FROM proj_reports WHERE problem = ?', [problemId]);
+  const ignoredCount = Number(total[0]?.n ?? 0) - a.counted.length;
+  if (options.ignored === 'count') return { ...a, ignored: [], ignoredCount };
+  const winners = new Map<string, Report>();
+  for (const r of a.counted) winners.set(`${r.indicator}\u0000${r.source}`, r);
+  const counted = new Set(a.counted.map((r) => r.id));
+  const retracted = new Set(a.ignored.filter((i) => i.why === 'retracted').map((i) => i.report));
+  const rows = await db.all<{ id: string; indicator: string; source: string; received_ms: number }>(
+    'SELECT id, indicator, source, received_ms FROM proj_reports WHERE problem = ? ORDER BY seq',
+    [problemId],
+  );
+  const ignored: IgnoredReport[] = [];
+  for (const row of rows) {
+    if (counted.has(row.id)) continue;
+    if (Number(row.received_ms) > at) ignored.push({ report: row.id, why: 'not yet received' });
+    else if (retracted.has(row.id)) ignored.push({ report: row.id, why: 'retracted' });
+    else ignored.push({ report: row.id, why: `superseded by ${winners.get(`${row.indicator}\u0000${row.source}`)?.id ?? '?'}` });
+  }
+  return { ...a, ignored, ignoredCount };
+}

@@ -1,0 +1,63 @@
+/** The SQL port over node-postgres: a pool, `?` placeholders numbered, bigint read as numbers. */
+import pg from 'pg';
+import type { Row, SqlDatabase, SqlValue } from './sql.js';
+
+/** `?` -> `$1, $2, ...` (queries here hold no `?` inside string literals). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** Column types whose text values are read as numbers: int8, numeric, float8. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700 || oid === 701) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/** Opens a pool on `connectionString` with `schema` first on the search path. */
+export function openPostgresSql(connectionString: string, schema: string): SqlDatabase {
+  const pool = new pg.Pool({ connectionString, max: 4, types, options: `-c search_path=${schema}` });
+  pool.on('error', () => undefined);
+  return new PostgresSql(pool, pool);
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+class PostgresSql implements SqlDatabase {
+  readonly dialect = 'postgres' as const;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly client: Queryable,
+  ) {}
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    await this.client.query(numbered(sql), [...params]);
+  }
+
+  async all<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    return (await this.client.query(numbered(sql), [...params])).rows as R[];
+  }
+
+  async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    if (this.client !== this.pool) return fn(this);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new PostgresSql(this.pool, client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.client === this.pool) await this.pool.end();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The projection tables: state derived from the log, in the same database. Being derived, they
+ * are rebuilt rather than migrated: a schema version other than the current one drops them and
+ * the projector replays the log into fresh tables.
+ */
+import type { SqlDatabase } from './sql.js';
+
+/** Bump when the tables below change; older tables are dropped and rebuilt from the log. */
+export const PROJECTION_SCHEMA_VERSION = 1;
+
+const TABLES = ['proj_problem_versions', 'proj_reports', 'proj_corrections', 'proj_levels', 'proj_snapshots', 'proj_meta'];
+
+const CREATE = [
+  // name -> value: 'schema' (version), 'cursor' (the seq of the last event projected).
+  'CREATE TABLE proj_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)',
+  // Every version of every problem's model.
+  `CREATE TABLE proj_problem_versions (problem TEXT NOT NULL, version INTEGER NOT NULL, seq BIGINT NOT NULL,
+     at_ms BIGINT NOT NULL, actor TEXT NOT NULL, model TEXT NOT NULL, PRIMARY KEY (problem, version))`,
+  // Every report received, as its wire JSON, found by problem and received instant.
+  `CREATE TABLE proj_reports (problem TEXT NOT NULL, id TEXT NOT NULL, seq BIGINT NOT NULL, received_ms BIGINT NOT NULL,
+     event_at_ms BIGINT NOT NULL, indicator TEXT NOT NULL, source TEXT NOT NULL, classification TEXT NOT NULL,
+     compartments TEXT NOT NULL, backfilled INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (problem, id))`,
+  'CREATE INDEX proj_reports_by_received ON proj_reports (problem, received_ms, seq)',
+  // Retractions and regradings, in force from at_ms (their event's time).
+  `CREATE TABLE proj_corrections (seq BIGINT PRIMARY KEY, problem TEXT NOT NULL, report TEXT NOT NULL,
+     at_ms BIGINT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL)`,
+  'CREATE INDEX proj_corrections_by_problem ON proj_corrections (problem, at_ms)',
+  // The level timeline of spec section 6 under each model version: one row per change.
+  `CREATE TABLE proj_levels (problem TEXT NOT NULL, version INTEGER NOT NULL, instant_ms BIGINT NOT NULL,
+     level INTEGER NOT NULL, p_dangerous DOUBLE PRECISION NOT NULL, leading TEXT NOT NULL,
+     PRIMARY KEY (problem, version, instant_ms))`,
+  // The counted reports and the replay state after an evaluation instant, every so many reports.
+  `CREATE TABLE proj_snapshots (problem TEXT NOT NULL, version INTEGER NOT NULL, instant_ms BIGINT NOT NULL,
+     reports INTEGER NOT NULL, level INTEGER NOT NULL, level_before INTEGER NOT NULL, counted TEXT NOT NULL,
+     PRIMARY KEY (problem, version, instant_ms))`,
+];
+
+/**
+ * Makes sure the projection tables exist at the current version. Returns true when they were
+ * (re)created empty, so the projector must replay the whole log.
+ */
+export async function ensureProjectionSchema(db: SqlDatabase): Promise<boolean> {
+  let version: number | undefined;
+  try {
+    const rows = await db.all<{ value: string }>("SELECT value FROM proj_meta WHERE name = 'schema'");
+    version = rows[0] === undefined ? undefined : Number(rows[0].value);
+  } catch {
+    version = undefined;
+  }
+  if (version === PROJECTION_SCHEMA_VERSION) return false;
+  await db.transaction(async (tx) => {
+    for (const table of TABLES) await tx.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const statement of CREATE) await tx.run(statement);
+    await tx.run("INSERT INTO proj_meta (name, value) VALUES ('schema', ?), ('cursor', '0')", [String(PROJECTION_SCHEMA_VERSION)]);
+  });
+  return true;
+}

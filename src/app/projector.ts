@@ -1,0 +1,316 @@
+/**
+ * The projector: applies log events, in seq order, to the projection tables (problem versions,
+ * reports, corrections, the level timeline and snapshots). Everything it writes can be rebuilt
+ * from the log; its cursor (the last seq applied) is written in the same transaction as the
+ * rows, so a crash between an append and its projection is repaired by catching up.
+ */
+import { IncrementalAssessor } from '../core/incremental.js';
+import { parseInstant } from '../core/instant.js';
+import { nextLevelIndex } from '../core/levels.js';
+import type { Problem, Report } from '../core/model.js';
+import { replay } from '../core/replay.js';
+import type { StoredEvent } from '../log/event.js';
+import type { EventLog } from '../log/event-log.js';
+import {
+  fromWire,
+  PROBLEM_DEFINED,
+  REPORT_RECEIVED,
+  REPORT_REGRADED,
+  REPORT_RETRACTED,
+  toCorrection,
+  type ProblemDefinedData,
+  type ReportReceivedData,
+  type ReportRegradedData,
+  type ReportRetractedData,
+} from './events.js';
+import { ensureProjectionSchema } from './projection-schema.js';
+import { packReports, unpackReports } from './snapshot-codec.js';
+import type { SqlDatabase } from './sql.js';
+
+/** A snapshot of the counted reports is written after this many reports of a problem. */
+export const SNAPSHOT_EVERY = 5_000;
+/** Events applied per projection transaction while catching up. */
+const BATCH = 5_000;
+
+/** The replay of one problem's reports in received order, as far as it has got. */
+interface ReplayState {
+  version: number;
+  problem: Problem;
+  assessor: IncrementalAssessor;
+  /** The last evaluation instant, and the level before and after evaluating there. */
+  lastInstant: number;
+  levelBefore: number;
+  level: number;
+  sinceSnapshot: number;
+}
+
+/** Parses an event's `at` into ms. */
+export function eventTime(event: Pick<StoredEvent, 'at'>): number {
+  return parseInstant(event.at) ?? 0;
+}
+
+export class Projector {
+  readonly #states = new Map<string, ReplayState>();
+  /** Problems whose timeline must be rebuilt at the end of the batch, from this instant (-Infinity: all). */
+  #dirty = new Map<string, number>();
+  #cursor = 0;
+
+  constructor(
+    readonly db: SqlDatabase,
+    private readonly log: EventLog,
+  ) {}
+
+  /** Creates or checks the tables and catches up with the log. */
+  async open(): Promise<void> {
+    await ensureProjectionSchema(this.db);
+    const rows = await this.db.all<{ value: string }>("SELECT value FROM proj_meta WHERE name = 'cursor'");
+    this.#cursor = Number(rows[0]?.value ?? 0);
+    await this.catchUp();
+  }
+
+  /** The seq of the last event applied. */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
+  /** Applies every event after the cursor. */
+  async catchUp(): Promise<void> {
+    let batch: StoredEvent[] = [];
+    for await (const event of this.log.read({ from: this.#cursor + 1 })) {
+      batch.push(event);
+      if (batch.length >= BATCH) {
+        await this.apply(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await this.apply(batch);
+  }
+
+  /**
+   * Applies events that follow the cursor without a gap (others are ignored or, after a gap,
+   * read from the log), in one transaction.
+   */
+  async apply(events: readonly StoredEvent[]): Promise<void> {
+    const fresh = events.filter((e) => e.seq > this.#cursor);
+    if (fresh.length === 0) return;
+    if (fresh[0]!.seq !== this.#cursor + 1) return this.catchUp();
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const event of fresh) await this.#applyOne(tx, event);
+        for (const [problem, from] of this.#dirty) await this.#rebuild(tx, problem, from);
+        this.#dirty = new Map();
+        await tx.run("UPDATE proj_meta SET value = ? WHERE name = 'cursor'", [String(fresh[fresh.length - 1]!.seq)]);
+      });
+      this.#cursor = fresh[fresh.length - 1]!.seq;
+    } catch (error) {
+      // The in-memory replay may be ahead of the rolled-back tables: forget it.
+      this.#states.clear();
+      this.#dirty = new Map();
+      throw error;
+    }
+  }
+
+  async #applyOne(tx: SqlDatabase, event: StoredEvent): Promise<void> {
+    switch (event.type) {
+      case PROBLEM_DEFINED: {
+        const data = event.data as unknown as ProblemDefinedData;
+        await tx.run('INSERT INTO proj_problem_versions (problem, version, seq, at_ms, actor, model) VALUES (?, ?, ?, ?, ?, ?)', [
+          event.stream,
+          data.version,
+          event.seq,
+          eventTime(event),
+          event.actor,
+          JSON.stringify(data.problem),
+        ]);
+        this.#states.delete(event.stream);
+        this.#markDirty(event.stream, -Infinity);
+        return;
+      }
+      case REPORT_RECEIVED: {
+        const data = event.data as unknown as ReportReceivedData;
+        const report = fromWire(data.report);
+        await tx.run(
+          `INSERT INTO proj_reports (problem, id, seq, received_ms, event_at_ms, indicator, source, classification, compartments, backfilled, body)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            event.stream,
+            report.id,
+            event.seq,
+            report.received,
+            eventTime(event),
+            report.indicator,
+            report.source,
+            data.classification,
+            JSON.stringify(data.compartments),
+            data.backfilled ? 1 : 0,
+            JSON.stringify(data.report),
+          ],
+        );
+        if (this.#dirty.get(event.stream) === -Infinity) return;
+        const state = await this.#stateFor(tx, event.stream);
+        if (state === undefined) return;
+        if (report.received < state.lastInstant) this.#markDirty(event.stream, report.received);
+        else if (!this.#dirty.has(event.stream)) await this.#advance(tx, event.stream, state, report);
+        return;
+      }
+      case REPORT_RETRACTED:
+      case REPORT_REGRADED: {
+        const data = event.data as unknown as ReportRetractedData | ReportRegradedData;
+        await tx.run('INSERT INTO proj_corrections (seq, problem, report, at_ms, type, body) VALUES (?, ?, ?, ?, ?, ?)', [
+          event.seq,
+          event.stream,
+          data.report,
+          eventTime(event),
+          event.type,
+          JSON.stringify(data),
+        ]);
+        this.#markDirty(event.stream, -Infinity);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #markDirty(problem: string, from: number): void {
+    this.#dirty.set(problem, Math.min(from, this.#dirty.get(problem) ?? Infinity));
+  }
+
+  /** The current model version of a problem, or undefined when it has none. */
+  async #currentModel(tx: SqlDatabase, problem: string): Promise<{ version: number; problem: Problem } | undefined> {
+    const rows = await tx.all<{ version: number; model: string }>(
+      'SELECT version, model FROM proj_problem_versions WHERE problem = ? ORDER BY version DESC LIMIT 1',
+      [problem],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { version: Number(row.version), problem: JSON.parse(row.model) as Problem };
+  }
+
+  /** The in-memory replay of a problem, restored from its latest snapshot when needed. */
+  async #stateFor(tx: SqlDatabase, problem: string): Promise<ReplayState | undefined> {
+    const known = this.#states.get(problem);
+    if (known !== undefined) return known;
+    const model = await this.#currentModel(tx, problem);
+    if (model === undefined) return undefined;
+    const corrected = await tx.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problem]);
+    if (corrected.length > 0) {
+      // Corrections change the past: such problems are replayed whole at the end of the batch.
+      this.#markDirty(problem, -Infinity);
+      return undefined;
+    }
+    const state = await this.#restore(tx, problem, model, Infinity);
+    this.#states.set(problem, state);
+    return state;
+  }
+
+  /**
+   * Rebuilds the replay state of a problem: from its latest snapshot taken before instant
+   * `before` (none when `before` is -Infinity), every report received after that snapshot is
+   * replayed. Level rows and snapshots after the snapshot are recomputed.
+   */
+  async #restore(tx: SqlDatabase, problemId: string, model: { version: number; problem: Problem }, before: number): Promise<ReplayState> {
+    const snapshots =
+      before === -Infinity
+        ? []
+        : await tx.all<{ instant_ms: number; level: number; level_before: number; counted: string }>(
+            `SELECT instant_ms, level, level_before, counted FROM proj_snapshots
+             WHERE problem = ? AND version = ? AND instant_ms < ? ORDER BY instant_ms DESC LIMIT 1`,
+            [problemId, model.version, Number.isFinite(before) ? before : Number.MAX_SAFE_INTEGER],
+          );
+    const snapshot = snapshots[0];
+    const state: ReplayState = {
+      version: model.version,
+      problem: model.problem,
+      assessor: new IncrementalAssessor(model.problem, { retractable: false }),
+      lastInstant: -Infinity,
+      levelBefore: 0,
+      level: 0,
+      sinceSnapshot: 0,
+    };
+    const from = snapshot === undefined ? -Infinity : Number(snapshot.instant_ms);
+    if (snapshot !== undefined) {
+      for (const report of unpackReports(snapshot.counted)) state.assessor.add(report);
+      state.lastInstant = from;
+      state.level = Number(snapshot.level);
+      state.levelBefore = Number(snapshot.level_before);
+    }
+    const after = Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER;
+    await tx.run('DELETE FROM proj_snapshots WHERE problem = ? AND version = ? AND instant_ms > ?', [problemId, model.version, after]);
+    await tx.run('DELETE FROM proj_levels WHERE problem = ? AND version = ? AND instant_ms > ?', [problemId, model.version, after]);
+    const rows = await tx.all<{ body: string }>(
+      'SELECT body FROM proj_reports WHERE problem = ? AND received_ms > ? ORDER BY received_ms, seq',
+      [problemId, after],
+    );
+    for (const row of rows) await this.#advance(tx, problemId, state, fromWire(JSON.parse(row.body)));
+    return state;
+  }
+
+  /** Adds one report (received at or after the last instant) and evaluates the level there. */
+  async #advance(tx: SqlDatabase, problemId: string, state: ReplayState, report: Report): Promise<void> {
+    if (report.received > state.lastInstant) {
+      state.levelBefore = state.level;
+      state.lastInstant = report.received;
+    }
+    state.assessor.add(report);
+    const quick = state.assessor.evaluate(state.lastInstant);
+    const level = nextLevelIndex(state.problem.warning, state.levelBefore, quick.pDangerous);
+    if (level !== state.level || level !== state.levelBefore) {
+      await tx.run('DELETE FROM proj_levels WHERE problem = ? AND version = ? AND instant_ms = ?', [problemId, state.version, state.lastInstant]);
+      if (level !== state.levelBefore) {
+        await tx.run('INSERT INTO proj_levels (problem, version, instant_ms, level, p_dangerous, leading) VALUES (?, ?, ?, ?, ?, ?)', [
+          problemId,
+          state.version,
+          state.lastInstant,
+          level,
+          quick.pDangerous,
+          quick.leading,
+        ]);
+      }
+    }
+    state.level = level;
+    if (++state.sinceSnapshot >= SNAPSHOT_EVERY) {
+      state.sinceSnapshot = 0;
+      await tx.run(
+        `INSERT INTO proj_snapshots (problem, version, instant_ms, reports, level, level_before, counted) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (problem, version, instant_ms) DO UPDATE SET reports = excluded.reports, level = excluded.level,
+           level_before = excluded.level_before, counted = excluded.counted`,
+        [problemId, state.version, state.lastInstant, state.assessor.counted, state.level, state.levelBefore, packReports(state.assessor.countedReports())],
+      );
+    }
+  }
+
+  /** Recomputes a problem's level timeline from `from` on (or whole, with corrections). */
+  async #rebuild(tx: SqlDatabase, problemId: string, from: number): Promise<void> {
+    const model = await this.#currentModel(tx, problemId);
+    if (model === undefined) return;
+    const corrections = await tx.all<{ type: string; body: string; at_ms: number }>(
+      'SELECT type, body, at_ms FROM proj_corrections WHERE problem = ? ORDER BY seq',
+      [problemId],
+    );
+    if (corrections.length === 0) {
+      this.#states.set(problemId, await this.#restore(tx, problemId, model, from));
+      return;
+    }
+    // With corrections the past itself changed: replay everything, corrections in force from
+    // their own instants; no snapshots (they hold uncorrected reports).
+    this.#states.delete(problemId);
+    const reports = (await tx.all<{ body: string }>('SELECT body FROM proj_reports WHERE problem = ? ORDER BY received_ms, seq', [problemId])).map(
+      (row) => fromWire(JSON.parse(row.body)),
+    );
+    const fixes = corrections.map((c) => toCorrection(c.type, JSON.parse(c.body), Number(c.at_ms)));
+    const timeline = replay(model.problem, reports, { corrections: fixes, details: false });
+    await tx.run('DELETE FROM proj_snapshots WHERE problem = ? AND version = ?', [problemId, model.version]);
+    await tx.run('DELETE FROM proj_levels WHERE problem = ? AND version = ?', [problemId, model.version]);
+    const index = new Map(model.problem.warning.levels.map((l, k) => [l.id, k]));
+    for (const change of timeline.changes) {
+      await tx.run('INSERT INTO proj_levels (problem, version, instant_ms, level, p_dangerous, leading) VALUES (?, ?, ?, ?, ?, ?)', [
+        problemId,
+        model.version,
+        parseInstant(change.at) ?? 0,
+        index.get(change.to) ?? 0,
+        change.pDangerous,
+        change.leading,
+      ]);
+    }
+  }
+}

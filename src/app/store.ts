@@ -1,0 +1,259 @@
+/**
+ * The store: the event log plus its projections, and the commands that turn requests into
+ * events (define a problem, record reports, retract or regrade one). Opened on SQLite in a data
+ * directory, or on PostgreSQL when a database URL is given.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { VigilError, isVigilError } from '../core/errors.js';
+import type { Grades } from '../core/corrections.js';
+import { formatIssue, type Issue } from '../core/issues.js';
+import type { Problem, Report } from '../core/model.js';
+import { validateProblem } from '../core/problem-schema.js';
+import type { StoredEvent } from '../log/event.js';
+import type { EventLog, NewEvent } from '../log/event-log.js';
+import { encodeJcs } from '../log/jcs.js';
+import { openPostgresEventLog } from '../log/postgres-event-log.js';
+import { defaultSigningKeyPath, loadOrCreateSigningKey, type SigningKey } from '../log/signing-key.js';
+import { openSqliteEventLog, sqliteDatabasePath } from '../log/sqlite-event-log.js';
+import { assessAsOf, type AsOfAssessment, type AsOfOptions } from './as-of.js';
+import {
+  PROBLEM_DEFINED,
+  REPORT_RECEIVED,
+  REPORT_REGRADED,
+  REPORT_RETRACTED,
+  toWire,
+  type ProblemDefinedData,
+  type ReportReceivedData,
+} from './events.js';
+import { openPostgresSql } from './postgres-sql.js';
+import { Projector } from './projector.js';
+import type { SqlDatabase } from './sql.js';
+import { openSqliteSql } from './sqlite-sql.js';
+
+export interface StoreOptions {
+  /** The data directory: the SQLite database and the signing key. Default `./data`. */
+  readonly dataDir?: string;
+  /** `postgres://...`: keep the log and projections in PostgreSQL instead of SQLite. */
+  readonly databaseUrl?: string;
+  /** The PostgreSQL schema, default `vigil`. */
+  readonly schema?: string;
+  /** Where the checkpoint signing key lives; default `<dataDir>/signing-key.pem`. */
+  readonly signingKeyPath?: string;
+  /** The server clock; default the system clock. */
+  readonly clock?: () => Date;
+}
+
+/** A report to record, with its need-to-know marking. */
+export interface IncomingReport {
+  readonly report: Report;
+  readonly classification?: string;
+  readonly compartments?: readonly string[];
+}
+
+export interface RecordOptions {
+  readonly actor: string;
+  /** Keep each report's own `received` (loading history); otherwise the server's clock sets it. */
+  readonly backfill?: boolean;
+}
+
+export interface RecordResult {
+  /** Reports newly written. */
+  readonly accepted: number;
+  /** Reports already there with identical content (safe retries). */
+  readonly duplicates: number;
+  /** Seq of the last event (the existing one for a pure retry). */
+  readonly seq: number;
+}
+
+/** The lowest classification: what a report carries when it names none. */
+export const LOWEST_CLASSIFICATION = 'UNCLASSIFIED';
+
+export class Store {
+  private constructor(
+    readonly log: EventLog,
+    readonly db: SqlDatabase,
+    readonly projector: Projector,
+    readonly signingKey: SigningKey,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Opens (creating when needed) the store and catches its projections up with the log. */
+  static async open(options: StoreOptions = {}): Promise<Store> {
+    const dataDir = options.dataDir ?? 'data';
+    const clock = options.clock ?? (() => new Date());
+    const signingKey = await loadOrCreateSigningKey(options.signingKeyPath ?? defaultSigningKeyPath(dataDir));
+    let log: EventLog;
+    let db: SqlDatabase;
+    if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
+      const schema = options.schema ?? 'vigil';
+      log = await openPostgresEventLog({ connectionString: options.databaseUrl, schema, signingKey, clock });
+      db = openPostgresSql(options.databaseUrl, schema);
+    } else {
+      log = await openSqliteEventLog({ dataDir, signingKey, clock });
+      db = openSqliteSql(sqliteDatabasePath(dataDir));
+    }
+    const projector = new Projector(db, log);
+    try {
+      await projector.open();
+    } catch (error) {
+      await db.close();
+      await log.close();
+      throw error;
+    }
+    return new Store(log, db, projector, signingKey, clock);
+  }
+
+  /** Appends events and projects them. */
+  async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+    const stored = await this.log.append(events);
+    await this.projector.catchUp();
+    return stored;
+  }
+
+  /** The current model of a problem and its version, or undefined. */
+  async problem(id: string): Promise<{ version: number; problem: Problem } | undefined> {
+    const rows = await this.db.all<{ version: number; model: string }>(
+      'SELECT version, model FROM proj_problem_versions WHERE problem = ? ORDER BY version DESC LIMIT 1',
+      [id],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { version: Number(row.version), problem: JSON.parse(row.model) as Problem };
+  }
+
+  /** Every problem id with its current version. */
+  async problems(): Promise<{ id: string; version: number; title: string }[]> {
+    const rows = await this.db.all<{ problem: string; version: number; model: string }>(
+      `SELECT v.problem, v.version, v.model FROM proj_problem_versions v
+       WHERE v.version = (SELECT max(version) FROM proj_problem_versions w WHERE w.problem = v.problem) ORDER BY v.problem`,
+    );
+    return rows.map((r) => ({ id: r.problem, version: Number(r.version), title: (JSON.parse(r.model) as Problem).title }));
+  }
+
+  /**
+   * Stores a problem model: version 1 when new, else the next version. An identical model is
+   * not stored again (the current version is returned). Throws PROBLEM_INVALID with every issue.
+   */
+  async defineProblem(input: unknown, actor: string): Promise<{ id: string; version: number; changed: boolean }> {
+    const result = validateProblem(input);
+    if (!result.ok) throw problemInvalid(result.issues);
+    const problem = result.value;
+    const current = await this.problem(problem.id);
+    if (current !== undefined && encodeJcs(current.problem as never) === encodeJcs(problem as never)) {
+      return { id: problem.id, version: current.version, changed: false };
+    }
+    const version = (current?.version ?? 0) + 1;
+    const data: ProblemDefinedData = { version, problem };
+    await this.append([
+      { type: PROBLEM_DEFINED, stream: problem.id, actor, data: data as never, dedupe: { key: `problem:${problem.id}:${version}` } },
+    ]);
+    return { id: problem.id, version, changed: true };
+  }
+
+  /**
+   * Records reports for a problem as one atomic batch: all written, or none. A report id that
+   * exists with identical content is a safe retry (counted in `duplicates`); with other content
+   * the batch fails with REPORT_ID_CONFLICT naming every such index. Reports must already be
+   * valid (see `validateReport`); indicators are checked against the current model here.
+   */
+  async recordReports(problemId: string, incoming: readonly IncomingReport[], options: RecordOptions): Promise<RecordResult> {
+    const model = await this.problem(problemId);
+    if (model === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${problemId}"`);
+    const indicators = new Set(model.problem.indicators.map((i) => i.id));
+    const bad = incoming.flatMap((item, index) =>
+      indicators.has(item.report.indicator)
+        ? []
+        : [{ index, issues: [{ path: '/indicator', message: `"${item.report.indicator}" is not an indicator of problem "${problemId}"` }] }],
+    );
+    if (bad.length > 0) throw new VigilError('REPORT_INVALID', describeBadItems(bad), { items: bad });
+    const now = this.clock().getTime();
+    const events = incoming.map((item): NewEvent => {
+      const backfilled = options.backfill === true;
+      const report = backfilled ? item.report : { ...item.report, received: Math.max(now, item.report.at) };
+      const wire = toWire(report);
+      const data: ReportReceivedData = {
+        report: wire,
+        classification: item.classification ?? LOWEST_CLASSIFICATION,
+        compartments: [...(item.compartments ?? [])].sort(),
+        backfilled,
+      };
+      // A retry is the same report when everything the sender said is the same; the server's
+      // own receive time is not part of what the sender said.
+      const { received: _received, ...said } = wire;
+      const fingerprint = sha256(encodeJcs({ report: backfilled ? wire : said, classification: data.classification, compartments: data.compartments } as never));
+      return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: data as never, dedupe: { key: `report:${problemId}:${report.id}`, fingerprint } };
+    });
+    try {
+      const stored = await this.append(events);
+      const accepted = countFresh(stored, events);
+      return { accepted, duplicates: stored.length - accepted, seq: Math.max(0, ...stored.map((e) => e.seq)) };
+    } catch (error) {
+      if (isVigilError(error, 'DEDUPE_CONFLICT')) {
+        const conflicts = (error.details?.conflicts ?? []) as { index: number }[];
+        throw new VigilError(
+          'REPORT_ID_CONFLICT',
+          `report id${conflicts.length === 1 ? '' : 's'} already recorded with different content: ${conflicts
+            .map((c) => `#${c.index} (${incoming[c.index]?.report.id ?? '?'})`)
+            .join(', ')}`,
+          { items: conflicts.map((c) => ({ index: c.index, id: incoming[c.index]?.report.id })) },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Retracts a report: from now on it does not count. */
+  async retractReport(problemId: string, reportId: string, reason: string, actor: string): Promise<StoredEvent> {
+    await this.#requireReport(problemId, reportId);
+    const [event] = await this.append([{ type: REPORT_RETRACTED, stream: problemId, actor, data: { report: reportId, reason } }]);
+    return event!;
+  }
+
+  /** Regrades a report: from now on it counts with these grades. */
+  async regradeReport(problemId: string, reportId: string, grades: Grades, reason: string, actor: string): Promise<StoredEvent> {
+    await this.#requireReport(problemId, reportId);
+    const [event] = await this.append([{ type: REPORT_REGRADED, stream: problemId, actor, data: { report: reportId, grades: { ...grades }, reason } }]);
+    return event!;
+  }
+
+  async #requireReport(problemId: string, reportId: string): Promise<void> {
+    const rows = await this.db.all('SELECT 1 AS x FROM proj_reports WHERE problem = ? AND id = ?', [problemId, reportId]);
+    if (rows.length === 0) throw new VigilError('REPORT_NOT_FOUND', `no report "${reportId}" in problem "${problemId}"`);
+  }
+
+  /** The assessment of a problem as the system knew it at `at` (ms; default now). */
+  async assess(problemId: string, at?: number, options?: AsOfOptions): Promise<AsOfAssessment> {
+    return assessAsOf(this.db, problemId, at ?? this.clock().getTime(), options);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+    await this.log.close();
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * How many of the stored events were written by this append: the log hands back the data
+ * object it was given for a new event, and the earlier event for a retry.
+ */
+function countFresh(stored: readonly StoredEvent[], inputs: readonly NewEvent[]): number {
+  return stored.filter((e, k) => e.data === inputs[k]?.data).length;
+}
+
+function problemInvalid(issues: readonly Issue[]): VigilError {
+  return new VigilError('PROBLEM_INVALID', issues.map(formatIssue).join('\n'), { issues });
+}
+
+/** One line per bad item: `#3: /indicator: ...`. */
+export function describeBadItems(items: readonly { index: number; issues: readonly Issue[] }[]): string {
+  return items.map((i) => `#${i.index}: ${i.issues.map(formatIssue).join('; ')}`).join('\n');
+}
+
+/** The default data directory's database file, for messages. */
+export function describeStore(options: StoreOptions): string {
+  return options.databaseUrl ? 'PostgreSQL' : join(options.dataDir ?? 'data', 'vigil.db');
+}
