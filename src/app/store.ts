@@ -69,6 +69,24 @@ export interface RecordResult {
 /** The lowest classification: what a report carries when it names none. */
 export const LOWEST_CLASSIFICATION = 'UNCLASSIFIED';
 
+function usesPostgres(options: StoreOptions): boolean {
+  return options.databaseUrl !== undefined && options.databaseUrl !== '';
+}
+
+/**
+ * Opens only the event log of a store (no projections): what export, verify and keys need.
+ * The signing key is created on first use.
+ */
+export async function openEventLog(options: StoreOptions = {}): Promise<{ log: EventLog; signingKey: SigningKey }> {
+  const dataDir = options.dataDir ?? 'data';
+  const clock = options.clock ?? (() => new Date());
+  const signingKey = await loadOrCreateSigningKey(options.signingKeyPath ?? defaultSigningKeyPath(dataDir));
+  const log = usesPostgres(options)
+    ? await openPostgresEventLog({ connectionString: options.databaseUrl!, schema: options.schema ?? 'vigil', signingKey, clock })
+    : await openSqliteEventLog({ dataDir, signingKey, clock });
+  return { log, signingKey };
+}
+
 export class Store {
   private constructor(
     readonly log: EventLog,
@@ -80,19 +98,11 @@ export class Store {
 
   /** Opens (creating when needed) the store and catches its projections up with the log. */
   static async open(options: StoreOptions = {}): Promise<Store> {
-    const dataDir = options.dataDir ?? 'data';
     const clock = options.clock ?? (() => new Date());
-    const signingKey = await loadOrCreateSigningKey(options.signingKeyPath ?? defaultSigningKeyPath(dataDir));
-    let log: EventLog;
-    let db: SqlDatabase;
-    if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
-      const schema = options.schema ?? 'vigil';
-      log = await openPostgresEventLog({ connectionString: options.databaseUrl, schema, signingKey, clock });
-      db = openPostgresSql(options.databaseUrl, schema);
-    } else {
-      log = await openSqliteEventLog({ dataDir, signingKey, clock });
-      db = openSqliteSql(sqliteDatabasePath(dataDir));
-    }
+    const { log, signingKey } = await openEventLog(options);
+    const db = usesPostgres(options)
+      ? openPostgresSql(options.databaseUrl!, options.schema ?? 'vigil')
+      : openSqliteSql(sqliteDatabasePath(options.dataDir ?? 'data'));
     const projector = new Projector(db, log);
     try {
       await projector.open();

@@ -3,13 +3,26 @@
  * 1 bad input, 2 wrong usage) and never shows a stack trace for bad input.
  */
 import { readFileSync } from 'node:fs';
-import { CliError, EXIT_USAGE } from './cli-error.js';
+import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from './cli-error.js';
 import type { Command } from './command.js';
 import { assessCommand } from './commands/assess.js';
 import { replayCommand } from './commands/replay.js';
 import { validateCommand } from './commands/validate.js';
+import { importCommand } from './commands/import.js';
+import { exportCommand, keysCommand, verifyCommand } from './commands/log-commands.js';
+import { problemCommand } from './commands/problem.js';
+import { isVigilError } from '../core/errors.js';
 
-const COMMANDS: readonly Command[] = [assessCommand, replayCommand, validateCommand];
+const COMMANDS: readonly Command[] = [
+  assessCommand,
+  replayCommand,
+  validateCommand,
+  problemCommand,
+  importCommand,
+  exportCommand,
+  verifyCommand,
+  keysCommand,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -51,6 +64,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CliError) {
       process.stderr.write(`vigil: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (isVigilError(error)) {
+      process.stderr.write(`vigil: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EACCES' || code === 'ENOSPC' || code === '28P01' || code === '3D000') {
+      // The environment, not a bug: a database that does not answer, a disk that is full.
+      process.stderr.write(`vigil: ${(error as Error).message}\n`);
+      return EXIT_BAD_INPUT;
     }
     // A bug, not bad input: say so plainly, with the detail needed to report it.
     process.stderr.write(`vigil: internal error (please report): ${(error as Error).stack ?? String(error)}\n`);

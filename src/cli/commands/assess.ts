@@ -3,25 +3,31 @@ import { optionalInstant, parseCommandArgs, requireString } from '../args.js';
 import { renderAssessment } from '../assessment-text.js';
 import { out, type Command } from '../command.js';
 import { loadProblem, loadReports } from '../input-files.js';
+import { Store } from '../../app/store.js';
+import { CliError } from '../cli-error.js';
+import { DATA_HELP, DATA_OPTION, storeOptions } from '../store-options.js';
 import { painterFor } from '../paint.js';
 
 export const assessCommand: Command = {
   name: 'assess',
   summary: 'assess a problem from its reports: posterior, level, what it hangs on, what to collect next',
   usage: `Usage: vigil assess --problem FILE --reports FILE [--at ISO] [--json]
+       vigil assess --problem ID [--at ISO] [--json] [--data DIR]
 
-Assesses the problem at an instant from a report file (JSON Lines, or CSV with a header row).
+Assesses the problem at an instant, from files, or from the store as the system knew it then.
 
-  --problem FILE   the warning problem (YAML or JSON)
+  --problem FILE   the warning problem (YAML or JSON); with no --reports, a stored problem's id
   --reports FILE   the reports (.jsonl, or .csv)
-  --at ISO         the instant (default: the latest "received" in the file)
+  --at ISO         the instant (default: the latest "received" in the file; now for the store)
   --json           print the assessment as JSON (shared/spec/assessment.md section 7)
+${DATA_HELP}
 
 A report file with any bad line is refused whole, with every bad line listed.
 Exit status: 0 ok, 1 bad input, 2 wrong usage.
 `,
   async run(args) {
     const { values } = parseCommandArgs('assess', args, {
+      ...DATA_OPTION,
       problem: { type: 'string' },
       reports: { type: 'string' },
       at: { type: 'string' },
@@ -29,8 +35,20 @@ Exit status: 0 ok, 1 bad input, 2 wrong usage.
     });
     if (values.help === true) return out(this.usage), 0;
     const problemPath = requireString('assess', values, 'problem');
-    const reportsPath = requireString('assess', values, 'reports');
     const at = optionalInstant('assess', values, 'at');
+    if (values.reports === undefined) {
+      const store = await Store.open(storeOptions(values));
+      try {
+        const model = await store.problem(problemPath);
+        if (model === undefined) throw new CliError(`no problem "${problemPath}" in the store (to assess files, give --reports FILE too)`);
+        const assessment = await store.assess(problemPath, at);
+        out(values.json === true ? JSON.stringify(assessmentToJson(assessment), null, 2) + '\n' : renderAssessment(model.problem, assessment, painterFor(process.stdout)));
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    const reportsPath = requireString('assess', values, 'reports');
     const problem = await loadProblem(problemPath);
     const reports = await loadReports(reportsPath, problem);
     const assessment = assess(problem, reports, at === undefined ? {} : { at });
