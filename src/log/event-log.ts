@@ -79,7 +79,8 @@ export interface EventLog {
    * none was written. Appends are serialized across every writer of the store, processes
    * included, so the chain stays one line. All events of a batch share one `at`.
    *
-   * Resolves to one event per input, in input order. An input with a `dedupe` key that the
+   * Resolves to one event per input, in input order; a new event's `data` is the object given
+   * (not a copy: do not change it afterwards). An input with a `dedupe` key that the
    * store already holds with the same fingerprint is not appended again: its place holds the
    * event first written under that key (seq at or below the head before the call); the same
    * holds for a key repeated within the batch. A key held with another fingerprint rejects the

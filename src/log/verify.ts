@@ -4,8 +4,9 @@
  * hash before it with no gap in seq, `at` must not go back, every checkpoint must sign the
  * hash of the event before it with a known key. The answer names the first failing seq.
  *
- * Both sources go through one `ChainVerifier` fed with canonical lines; a live store's lines
- * are built from its stored bytes, so an edit made in the database is seen as such.
+ * Both sources go through one `ChainVerifier`: export lines are scanned whole; a live store's
+ * records are checked column by column, its data text as stored, so an edit made in the
+ * database is seen as such, and at the same seq as in its export.
  */
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
@@ -14,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { formatInstant, parseInstant } from '../core/instant.js';
 import { checkCheckpoint } from './checkpoint.js';
 import { CHECKPOINT_TYPE, encodeRecord, GENESIS_PREV, sha256Hex } from './event.js';
+import type { EventRecord } from './event.js';
 import type { EventLog } from './event-log.js';
 import { scanCanonicalObject } from './jcs-scanner.js';
 import type { MemberSpan } from './jcs-scanner.js';
@@ -64,6 +66,9 @@ export function parseHeadClaim(text: string): HeadClaim | undefined {
 const EVENT_MEMBERS = ['actor', 'at', 'data', 'hash', 'id', 'prev', 'seq', 'stream', 'type'] as const;
 const HEX64 = /^[0-9a-f]{64}$/;
 const AT_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const LONE_SURROGATE = /\p{Cs}/u;
+const QUOTE = 0x22;
+const CHECKPOINT_TYPE_JSON = JSON.stringify(CHECKPOINT_TYPE);
 
 /**
  * Checks a sequence of event lines, one `push` at a time, and stops at the first failure.
@@ -108,56 +113,102 @@ class ChainVerifier {
     return false;
   }
 
-  /** Checks the next line. Returns false (and stays failed) at the first failure. */
-  push(line: string): boolean {
+  /** Checks the next line of an export. Returns false (and stays failed) at the first failure. */
+  pushLine(line: string): boolean {
     if (this.failure !== undefined) return false;
     const seq = this.expectedSeq;
-    if (this.to !== undefined && seq > this.to) return this.fail(seq, `an event after seq ${this.to}, the last one the header announces`);
     const scan = scanCanonicalObject(line);
     if (!scan.ok) return this.fail(seq, `not canonical JSON (RFC 8785): ${scan.reason} at character ${scan.offset}`);
     const m = scan.members;
-    if (m.length !== EVENT_MEMBERS.length || m.some((member, i) => member.key !== EVENT_MEMBERS[i])) {
-      return this.fail(seq, `members must be exactly ${EVENT_MEMBERS.join(', ')}; found ${m.map((member) => member.key).join(', ')}`);
-    }
+    let exact = m.length === EVENT_MEMBERS.length;
+    for (let i = 0; exact && i < m.length; i++) exact = m[i]?.key === EVENT_MEMBERS[i];
+    if (!exact) return this.fail(seq, `members must be exactly ${EVENT_MEMBERS.join(', ')}; found ${m.map((member) => member.key).join(', ')}`);
     const [actor, at, data, hash, id, prev, seqSpan, stream, type] = m as [MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan];
-
-    const seqText = line.slice(seqSpan.valueStart, seqSpan.valueEnd);
-    if (seqText !== String(seq)) {
-      return this.fail(seq, `expected seq ${seq}, found ${seqText}: an event is missing, inserted or out of place`);
-    }
-    const hashValue = stringValue(line, hash);
-    if (hashValue === undefined || !HEX64.test(hashValue)) return this.fail(seq, 'hash is not 64 lowercase hex digits');
-    // The line is canonical, so the event without its hash is the line without that member.
-    const content = line.slice(0, hash.keyStart - 1) + line.slice(hash.valueEnd);
-    if (sha256Hex(content) !== hashValue) return this.fail(seq, 'hash does not match the event (the event was altered)');
-
-    const prevValue = stringValue(line, prev);
-    if (prevValue === undefined || !HEX64.test(prevValue)) return this.fail(seq, 'prev is not 64 lowercase hex digits');
-    if (this.prevHash !== undefined && prevValue !== this.prevHash) {
-      return this.fail(seq, seq === 1 ? 'prev of seq 1 is not 64 zeros' : `prev is not the hash of seq ${seq - 1}`);
-    }
-    for (const [name, span] of [['actor', actor], ['id', id], ['stream', stream], ['type', type]] as const) {
-      if (stringValue(line, span) === undefined) return this.fail(seq, `${name} is not a string`);
+    for (const [name, span] of [['actor', actor], ['at', at], ['hash', hash], ['id', id], ['prev', prev], ['stream', stream], ['type', type]] as const) {
+      if (line.charCodeAt(span.valueStart) !== QUOTE) return this.fail(seq, `${name} is not a string`);
     }
     if (line.charCodeAt(data.valueStart) !== 0x7b) return this.fail(seq, 'data is not an object');
+    // The line is canonical, so the event without its hash is the line without that member.
+    const content = line.slice(0, hash.keyStart - 1) + line.slice(hash.valueEnd);
+    return this.link({
+      seq: line.slice(seqSpan.valueStart, seqSpan.valueEnd),
+      hash: stringValue(line, hash),
+      computedHash: sha256Hex(content),
+      prev: stringValue(line, prev),
+      at: stringValue(line, at),
+      checkpoint: line.startsWith(CHECKPOINT_TYPE_JSON, type.valueStart) && type.valueEnd - type.valueStart === CHECKPOINT_TYPE_JSON.length,
+      data: () => line.slice(data.valueStart, data.valueEnd),
+    });
+  }
 
-    const atValue = stringValue(line, at);
-    if (atValue !== this.prevAt) {
-      if (atValue === undefined || !AT_FORMAT.test(atValue) || formatInstant(parseInstant(atValue) ?? NaN) !== atValue) {
+  /**
+   * Checks the next stored record: the same checks as for its export line, without writing and
+   * re-reading the envelope (its members are typed columns; only the data text is scanned).
+   */
+  pushRecord(record: EventRecord): boolean {
+    if (this.failure !== undefined) return false;
+    const seq = this.expectedSeq;
+    for (const name of ['actor', 'at', 'hash', 'id', 'prev', 'stream', 'type'] as const) {
+      const value: unknown = record[name];
+      if (typeof value !== 'string') return this.fail(seq, `${name} is not a string`);
+      if (LONE_SURROGATE.test(value)) return this.fail(seq, `not canonical JSON (RFC 8785): ${name} has a lone surrogate`);
+    }
+    if (typeof record.data !== 'string') return this.fail(seq, 'data is not an object');
+    const scan = scanCanonicalObject(record.data);
+    if (!scan.ok) {
+      const reason = record.data.charCodeAt(0) === 0x7b ? `${scan.reason} in data at character ${scan.offset}` : 'data is not an object';
+      return this.fail(seq, scan.reason === 'not a JSON object' ? 'data is not an object' : `not canonical JSON (RFC 8785): ${reason}`);
+    }
+    return this.link({
+      seq: typeof record.seq === 'number' ? String(record.seq) : JSON.stringify(record.seq),
+      hash: record.hash,
+      computedHash: sha256Hex(encodeRecord(record, false)),
+      prev: record.prev,
+      at: record.at,
+      checkpoint: record.type === CHECKPOINT_TYPE,
+      data: () => record.data,
+    });
+  }
+
+  /** The checks that tie an event to the one before it. */
+  private link(event: {
+    /** The seq as written in the event. */
+    seq: string;
+    hash: string;
+    /** SHA-256 of the event's canonical text without its hash. */
+    computedHash: string;
+    prev: string;
+    at: string;
+    checkpoint: boolean;
+    data: () => string;
+  }): boolean {
+    const seq = this.expectedSeq;
+    if (this.to !== undefined && seq > this.to) return this.fail(seq, `an event after seq ${this.to}, the last one the header announces`);
+    if (event.seq !== String(seq)) {
+      return this.fail(seq, `expected seq ${seq}, found ${event.seq}: an event is missing, inserted or out of place`);
+    }
+    // A computed hash is 64 lowercase hex digits, so equality also checks the format.
+    if (event.computedHash !== event.hash) {
+      return this.fail(seq, HEX64.test(event.hash) ? 'hash does not match the event (the event was altered)' : 'hash is not 64 lowercase hex digits');
+    }
+    if (this.prevHash !== undefined ? event.prev !== this.prevHash : !HEX64.test(event.prev)) {
+      if (!HEX64.test(event.prev)) return this.fail(seq, 'prev is not 64 lowercase hex digits');
+      return this.fail(seq, seq === 1 ? 'prev of seq 1 is not 64 zeros' : `prev is not the hash of seq ${seq - 1}`);
+    }
+    if (event.at !== this.prevAt) {
+      if (!AT_FORMAT.test(event.at) || formatInstant(parseInstant(event.at) ?? NaN) !== event.at) {
         return this.fail(seq, 'at is not an ISO 8601 UTC time with milliseconds');
       }
-      if (atValue < this.prevAt) return this.fail(seq, `at goes back in time (${atValue} after ${this.prevAt})`);
-      this.prevAt = atValue;
+      if (event.at < this.prevAt) return this.fail(seq, `at goes back in time (${event.at} after ${this.prevAt})`);
+      this.prevAt = event.at;
     }
-
-    if (stringValue(line, type) === CHECKPOINT_TYPE) {
-      const problem = checkCheckpoint(JSON.parse(line.slice(data.valueStart, data.valueEnd)), seq, prevValue, this.publicKeys);
+    if (event.checkpoint) {
+      const problem = checkCheckpoint(JSON.parse(event.data()), seq, event.prev, this.publicKeys);
       if (problem !== undefined) return this.fail(seq, problem);
     }
-
-    if (this.count === 0) this.firstPrev = prevValue;
-    if (this.head !== undefined && seq === this.head.seq) this.headSeen = hashValue;
-    this.prevHash = hashValue;
+    if (this.count === 0) this.firstPrev = event.prev;
+    if (this.head !== undefined && seq === this.head.seq) this.headSeen = event.hash;
+    this.prevHash = event.hash;
     this.expectedSeq = seq + 1;
     this.count += 1;
     return true;
@@ -188,9 +239,8 @@ class ChainVerifier {
   }
 }
 
-/** The text of a string member (undefined when the value is not a string). */
-function stringValue(line: string, span: MemberSpan): string | undefined {
-  if (line.charCodeAt(span.valueStart) !== 0x22) return undefined;
+/** The text of a string member (whose value the scanner has checked to be a string). */
+function stringValue(line: string, span: MemberSpan): string {
   const inner = line.slice(span.valueStart + 1, span.valueEnd - 1);
   return inner.includes('\\') ? (JSON.parse(line.slice(span.valueStart, span.valueEnd)) as string) : inner;
 }
@@ -221,7 +271,7 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
   const verifier = new ChainVerifier(1, undefined, GENESIS_PREV, keys.keys, options.head);
   pages: for await (const page of log.readRecords({}, 5_000)) {
     for (const record of page) {
-      if (!verifier.push(encodeRecord(record))) break pages;
+      if (!verifier.pushRecord(record)) break pages;
     }
   }
   return verifier.finish();
@@ -239,7 +289,7 @@ export async function verifyExport(source: string | Readable, options: VerifyOpt
   let headerFailure: VerifyResult | undefined;
 
   const take = (line: string): boolean => {
-    if (verifier !== undefined) return verifier.push(line);
+    if (verifier !== undefined) return verifier.pushLine(line);
     const started = startVerifier(line, options);
     if ('headerFailure' in started) {
       headerFailure = started.headerFailure;
