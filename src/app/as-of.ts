@@ -66,15 +66,20 @@ export async function assessAsOf(db: SqlDatabase, problemId: string, at: number,
     [problemId, model.version, at],
   );
   const base = snapshots[0];
-  const after = base === undefined ? Number.MIN_SAFE_INTEGER : Number(base.instant_ms);
+  // A snapshot may be taken part-way through the reports received at its instant: the
+  // reports from that instant on are read again, less those the snapshot already holds.
+  const from = base === undefined ? Number.MIN_SAFE_INTEGER : Number(base.instant_ms);
+  const counted = base === undefined ? [] : unpackReports(base.counted);
+  const held = new Set(counted.map((r) => r.id));
   const delta = (
-    await db.all<{ body: string }>('SELECT body FROM proj_reports WHERE problem = ? AND received_ms > ? AND received_ms <= ? ORDER BY received_ms, seq', [
-      problemId,
-      after,
-      at,
-    ])
-  ).map((row) => fromWire(JSON.parse(row.body)));
-  const reports = base === undefined ? delta : [...unpackReports(base.counted), ...delta];
+    await db.all<{ id: string; body: string }>(
+      'SELECT id, body FROM proj_reports WHERE problem = ? AND received_ms >= ? AND received_ms <= ? ORDER BY received_ms, seq',
+      [problemId, from, at],
+    )
+  )
+    .filter((row) => !held.has(row.id))
+    .map((row) => fromWire(JSON.parse(row.body)));
+  const reports = [...counted, ...delta];
   const snapshot = snapshotAt(model.problem, reports, at);
 
   // The level after the last evaluation at or before T, then one more evaluation at T itself

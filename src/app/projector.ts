@@ -58,6 +58,8 @@ export class Projector {
   constructor(
     readonly db: SqlDatabase,
     private readonly log: EventLog,
+    /** A snapshot is written after this many reports of a problem. */
+    private readonly snapshotEvery = SNAPSHOT_EVERY,
   ) {}
 
   /** Creates or checks the tables and catches up with the log. */
@@ -228,8 +230,12 @@ export class Projector {
       sinceSnapshot: 0,
     };
     const from = snapshot === undefined ? -Infinity : Number(snapshot.instant_ms);
+    const held = new Set<string>();
     if (snapshot !== undefined) {
-      for (const report of unpackReports(snapshot.counted)) state.assessor.add(report);
+      for (const report of unpackReports(snapshot.counted)) {
+        state.assessor.add(report);
+        held.add(report.id);
+      }
       state.lastInstant = from;
       state.level = Number(snapshot.level);
       state.levelBefore = Number(snapshot.level_before);
@@ -237,11 +243,12 @@ export class Projector {
     const after = Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER;
     await tx.run('DELETE FROM proj_snapshots WHERE problem = ? AND version = ? AND instant_ms > ?', [problemId, model.version, after]);
     await tx.run('DELETE FROM proj_levels WHERE problem = ? AND version = ? AND instant_ms > ?', [problemId, model.version, after]);
-    const rows = await tx.all<{ body: string }>(
-      'SELECT body FROM proj_reports WHERE problem = ? AND received_ms > ? ORDER BY received_ms, seq',
+    // Reports at the snapshot's own instant may have come after it was taken: read them again.
+    const rows = await tx.all<{ id: string; body: string }>(
+      'SELECT id, body FROM proj_reports WHERE problem = ? AND received_ms >= ? ORDER BY received_ms, seq',
       [problemId, after],
     );
-    for (const row of rows) await this.#advance(tx, problemId, state, fromWire(JSON.parse(row.body)));
+    for (const row of rows) if (!held.has(row.id)) await this.#advance(tx, problemId, state, fromWire(JSON.parse(row.body)));
     return state;
   }
 
@@ -268,7 +275,7 @@ export class Projector {
       }
     }
     state.level = level;
-    if (++state.sinceSnapshot >= SNAPSHOT_EVERY) {
+    if (++state.sinceSnapshot >= this.snapshotEvery) {
       state.sinceSnapshot = 0;
       await tx.run(
         `INSERT INTO proj_snapshots (problem, version, instant_ms, reports, level, level_before, counted) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -42,6 +42,8 @@ export interface StoreOptions {
   readonly signingKeyPath?: string;
   /** The server clock; default the system clock. */
   readonly clock?: () => Date;
+  /** Reports of a problem between snapshots of its counted reports (default 5,000). */
+  readonly snapshotEvery?: number;
 }
 
 /** A report to record, with its need-to-know marking. */
@@ -103,7 +105,7 @@ export class Store {
     const db = usesPostgres(options)
       ? openPostgresSql(options.databaseUrl!, options.schema ?? 'vigil')
       : openSqliteSql(sqliteDatabasePath(options.dataDir ?? 'data'));
-    const projector = new Projector(db, log);
+    const projector = new Projector(db, log, options.snapshotEvery);
     try {
       await projector.open();
     } catch (error) {
