@@ -51,7 +51,9 @@ function rawInsert(dir: string, records: readonly EventRecord[]): number {
   db.pragma('journal_mode = WAL'); // the log's own settings
   db.pragma('synchronous = FULL');
   for (const migration of SQLITE_MIGRATIONS) db.exec(migration.sql);
-  const insert = db.prepare('INSERT INTO events (seq, id, at, type, stream, actor, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (seq, id, at, type, stream, actor, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const batch = db.transaction((rows: readonly EventRecord[]) => {
     for (const r of rows) insert.run(r.seq, r.id, r.at, r.type, r.stream, r.actor, r.data, r.prev, r.hash);
   });
@@ -103,13 +105,32 @@ export async function runLogBench(): Promise<BenchResult[]> {
 
     const perSecond = (ms: number, n = records.length): number => n / (ms / 1000);
     return [
-      { name: `append, ${EVENTS.toLocaleString('en-US')} events in batches of ${BATCH.toLocaleString('en-US')}`, value: perSecond(appendMs, EVENTS), unit: 'events/s', target: '>= 100,000' },
+      {
+        name: `append, ${EVENTS.toLocaleString('en-US')} events in batches of ${BATCH.toLocaleString('en-US')}`,
+        value: perSecond(appendMs, EVENTS),
+        unit: 'events/s',
+        target: '>= 100,000',
+      },
       { name: 'raw better-sqlite3 inserts of the same rows', value: perSecond(rawMs), unit: 'rows/s' },
       { name: 'append / raw', value: rawMs / appendMs, unit: 'x', target: '>= 0.3' },
-      { name: `export to JSON Lines (${(statSync(file).size / 1e6).toFixed(0)} MB)`, value: perSecond(exportMs), unit: 'events/s' },
-      { name: 'verify the export file', value: perSecond(verifyFileMs, verified), unit: 'events/s', target: '>= 300,000' },
+      {
+        name: `export to JSON Lines (${(statSync(file).size / 1e6).toFixed(0)} MB)`,
+        value: perSecond(exportMs),
+        unit: 'events/s',
+      },
+      {
+        name: 'verify the export file',
+        value: perSecond(verifyFileMs, verified),
+        unit: 'events/s',
+        target: '>= 300,000',
+      },
       { name: 'read and JSON.parse the same file (baseline)', value: perSecond(parseMs), unit: 'lines/s' },
-      { name: 'verify the live store', value: perSecond(verifyLiveMs), unit: 'events/s', target: '>= 300,000' },
+      {
+        name: 'verify the live store',
+        value: perSecond(verifyLiveMs),
+        unit: 'events/s',
+        target: '>= 300,000',
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,15 @@ import { VigilError } from '../core/errors.js';
 import { parseInstant } from '../core/instant.js';
 import { checkpointDue, DEFAULT_CHECKPOINT_POLICY, signCheckpoint } from './checkpoint.js';
 import type { CheckpointMark, CheckpointPolicy } from './checkpoint.js';
-import { CHECKPOINT_TYPE, encodeRecord, GENESIS_PREV, newEventId, nextAt, sha256Hex, SYSTEM } from './event.js';
+import {
+  CHECKPOINT_TYPE,
+  encodeRecord,
+  GENESIS_PREV,
+  newEventId,
+  nextAt,
+  sha256Hex,
+  SYSTEM,
+} from './event.js';
 import type { EventRecord, StoredEvent } from './event.js';
 import type { LogHead, NewEvent } from './event-log.js';
 import { encodeJcs } from './jcs.js';
@@ -37,13 +45,19 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const MAX_NAME_LENGTH = 256;
 
 function invalid(index: number, path: string, message: string): VigilError {
-  return new VigilError('EVENT_INVALID', `event ${index}: ${path === '' ? '' : `${path}: `}${message}`, { index, path });
+  return new VigilError('EVENT_INVALID', `event ${index}: ${path === '' ? '' : `${path}: `}${message}`, {
+    index,
+    path,
+  });
 }
 
 function checkName(index: number, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw invalid(index, `/${field}`, 'must be a non-empty string');
-  if (value.length > MAX_NAME_LENGTH) throw invalid(index, `/${field}`, `longer than ${MAX_NAME_LENGTH} characters`);
-  if (LONE_SURROGATE.test(value)) throw invalid(index, `/${field}`, 'has a lone surrogate (not valid Unicode)');
+  if (typeof value !== 'string' || value === '')
+    throw invalid(index, `/${field}`, 'must be a non-empty string');
+  if (value.length > MAX_NAME_LENGTH)
+    throw invalid(index, `/${field}`, `longer than ${MAX_NAME_LENGTH} characters`);
+  if (LONE_SURROGATE.test(value))
+    throw invalid(index, `/${field}`, 'has a lone surrogate (not valid Unicode)');
   return value;
 }
 
@@ -52,11 +66,17 @@ function checkName(index: number, field: string, value: unknown): string {
  * `EVENT_INVALID` naming the first bad event's index and field. `allowCheckpoint` is for the
  * log's own checkpoint events; callers may not append `log.checkpoint`.
  */
-export function prepareEvents(events: readonly NewEvent[], nowMs: number, allowCheckpoint = false): PreparedEvent[] {
+export function prepareEvents(
+  events: readonly NewEvent[],
+  nowMs: number,
+  allowCheckpoint = false,
+): PreparedEvent[] {
   return events.map((event, index) => {
     const type = checkName(index, 'type', event.type);
-    if (!EVENT_TYPE.test(type)) throw invalid(index, '/type', `"${type}" is not a dotted lowercase event type`);
-    if (type === CHECKPOINT_TYPE && !allowCheckpoint) throw invalid(index, '/type', 'log.checkpoint events are appended by the log itself');
+    if (!EVENT_TYPE.test(type))
+      throw invalid(index, '/type', `"${type}" is not a dotted lowercase event type`);
+    if (type === CHECKPOINT_TYPE && !allowCheckpoint)
+      throw invalid(index, '/type', 'log.checkpoint events are appended by the log itself');
     const stream = checkName(index, 'stream', event.stream);
     const actor = checkName(index, 'actor', event.actor);
     let id: string;
@@ -65,14 +85,15 @@ export function prepareEvents(events: readonly NewEvent[], nowMs: number, allowC
     else throw invalid(index, '/id', 'must be a lowercase UUID');
 
     const data: unknown = event.data;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid(index, '/data', 'must be a JSON object');
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw invalid(index, '/data', 'must be a JSON object');
     let dataText: string;
     try {
       dataText = encodeJcs(data);
     } catch (error) {
       if (error instanceof VigilError) {
-        const path = typeof error.details?.path === 'string' ? error.details.path : '';
-        throw invalid(index, `/data${path}`, error.message.replace(/^[^:]*: /, ''));
+        const { path, problem } = error.details ?? {};
+        throw invalid(index, `/data${String(path ?? '')}`, String(problem ?? error.message));
       }
       throw error;
     }
@@ -82,7 +103,9 @@ export function prepareEvents(events: readonly NewEvent[], nowMs: number, allowC
       const key = checkName(index, 'dedupe/key', event.dedupe.key);
       const fingerprint =
         event.dedupe.fingerprint === undefined
-          ? sha256Hex(`{"data":${dataText},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`)
+          ? sha256Hex(
+              `{"data":${dataText},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`,
+            )
           : checkName(index, 'dedupe/fingerprint', event.dedupe.fingerprint);
       dedupe = { key, fingerprint };
     }
@@ -147,7 +170,8 @@ export function planAppend(prepared: readonly PreparedEvent[], context: AppendCo
       const earlier = stored === undefined ? batchKeys.get(dedupe.key) : undefined;
       const fingerprint = stored?.fingerprint ?? earlier?.fingerprint;
       if (fingerprint !== undefined) {
-        if (fingerprint !== dedupe.fingerprint) conflicts.push({ index, key: dedupe.key, seq: stored?.seq ?? null });
+        if (fingerprint !== dedupe.fingerprint)
+          conflicts.push({ index, key: dedupe.key, seq: stored?.seq ?? null });
         else if (stored !== undefined) slots.push({ storedSeq: stored.seq });
         else if (earlier !== undefined) slots.push(earlier.slot);
         return;
@@ -178,7 +202,17 @@ export function planAppend(prepared: readonly PreparedEvent[], context: AppendCo
 
   const push = (event: PreparedEvent): number => {
     seq += 1;
-    const unhashed = { seq, id: event.id, at, type: event.type, stream: event.stream, actor: event.actor, data: event.dataText, prev, hash: '' };
+    const unhashed = {
+      seq,
+      id: event.id,
+      at,
+      type: event.type,
+      stream: event.stream,
+      actor: event.actor,
+      data: event.dataText,
+      prev,
+      hash: '',
+    };
     const hash = sha256Hex(encodeRecord(unhashed, false));
     records.push({ ...unhashed, hash });
     events.push({ ...unhashed, data: event.data, hash });
@@ -189,13 +223,19 @@ export function planAppend(prepared: readonly PreparedEvent[], context: AppendCo
   // The last checkpoint, or (seq 0, time of event 1) before the first one.
   let mark: CheckpointMark | undefined;
   if (checkpoints !== undefined) {
-    const since = checkpoints.last ?? (checkpoints.firstAt === undefined ? undefined : { seq: 0, at: checkpoints.firstAt });
+    const since =
+      checkpoints.last ??
+      (checkpoints.firstAt === undefined ? undefined : { seq: 0, at: checkpoints.firstAt });
     mark = { seq: since?.seq ?? 0, atMs: since === undefined ? atMs : (parseInstant(since.at) ?? atMs) };
   }
   const policy = checkpoints?.policy ?? DEFAULT_CHECKPOINT_POLICY;
   const pushCheckpoint = (key: SigningKey): void => {
     const data = { ...signCheckpoint(seq, prev, key) };
-    const [event] = prepareEvents([{ type: CHECKPOINT_TYPE, stream: SYSTEM, actor: SYSTEM, data }], context.nowMs, true);
+    const [event] = prepareEvents(
+      [{ type: CHECKPOINT_TYPE, stream: SYSTEM, actor: SYSTEM, data }],
+      context.nowMs,
+      true,
+    );
     if (event !== undefined) push(event);
     mark = { seq, atMs };
   };
@@ -203,7 +243,8 @@ export function planAppend(prepared: readonly PreparedEvent[], context: AppendCo
   for (const { event, slot } of fresh) {
     slot.record = push(event);
     if (event.dedupe !== undefined) newKeys.push({ ...event.dedupe, seq });
-    if (checkpoints !== undefined && mark !== undefined && seq - mark.seq >= policy.everyEvents) pushCheckpoint(checkpoints.key);
+    if (checkpoints !== undefined && mark !== undefined && seq - mark.seq >= policy.everyEvents)
+      pushCheckpoint(checkpoints.key);
   }
   if (checkpoints !== undefined && mark !== undefined) {
     const uncovered = seq - mark.seq;

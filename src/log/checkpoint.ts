@@ -71,7 +71,8 @@ export function checkCheckpoint(
   prev: string,
   publicKeys: ReadonlyMap<string, KeyObject>,
 ): string | undefined {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'checkpoint data is not an object';
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return 'checkpoint data is not an object';
   const { upTo, head, keyId, signature, ...rest } = data as Record<string, unknown>;
   const extra = Object.keys(rest);
   if (extra.length > 0) return `checkpoint data has unexpected members: ${extra.join(', ')}`;

@@ -166,7 +166,12 @@ export function readBounds(query: ReadQuery = {}): ReadBounds {
 export async function* pagedRecords(
   query: ReadQuery | undefined,
   pageSize: number,
-  fetchPage: (from: number, to: number, stream: string | undefined, n: number) => Promise<readonly EventRecord[]>,
+  fetchPage: (
+    from: number,
+    to: number,
+    stream: string | undefined,
+    n: number,
+  ) => Promise<readonly EventRecord[]>,
 ): AsyncGenerator<readonly EventRecord[]> {
   const bounds = readBounds(query);
   let from = bounds.from;

@@ -76,15 +76,23 @@ export function hashEvent(event: Omit<StoredEvent, 'hash'> & { readonly hash?: s
 export function encodeRecord(record: EventRecord, withHash = true): string {
   const s = JSON.stringify;
   return (
-    '{"actor":' + s(record.actor) +
-    ',"at":' + s(record.at) +
-    ',"data":' + record.data +
+    '{"actor":' +
+    s(record.actor) +
+    ',"at":' +
+    s(record.at) +
+    ',"data":' +
+    record.data +
     (withHash ? ',"hash":' + s(record.hash) : '') +
-    ',"id":' + s(record.id) +
-    ',"prev":' + s(record.prev) +
-    ',"seq":' + String(record.seq) +
-    ',"stream":' + s(record.stream) +
-    ',"type":' + s(record.type) +
+    ',"id":' +
+    s(record.id) +
+    ',"prev":' +
+    s(record.prev) +
+    ',"seq":' +
+    String(record.seq) +
+    ',"stream":' +
+    s(record.stream) +
+    ',"type":' +
+    s(record.type) +
     '}'
   );
 }

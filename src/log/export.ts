@@ -31,7 +31,12 @@ export interface ExportRange {
  * `{"vigilLog":1,"publicKeys":{...},"from":N,"to":M}`.
  */
 export function encodeExportHeader(header: ExportHeader): string {
-  return JSON.stringify({ vigilLog: header.vigilLog, publicKeys: header.publicKeys, from: header.from, to: header.to });
+  return JSON.stringify({
+    vigilLog: header.vigilLog,
+    publicKeys: header.publicKeys,
+    from: header.from,
+    to: header.to,
+  });
 }
 
 /**
@@ -42,9 +47,14 @@ export function encodeExportHeader(header: ExportHeader): string {
  * fails verification at the altered event. Resolves to the header written. Throws VigilError
  * `EVENT_INVALID` for a bad range.
  */
-export async function exportLog(log: EventLog, out: string | Writable, range: ExportRange = {}): Promise<ExportHeader> {
+export async function exportLog(
+  log: EventLog,
+  out: string | Writable,
+  range: ExportRange = {},
+): Promise<ExportHeader> {
   const from = range.from ?? 1;
-  if (!Number.isSafeInteger(from) || from < 1) throw new VigilError('EVENT_INVALID', `export from must be a seq >= 1, got ${from}`);
+  if (!Number.isSafeInteger(from) || from < 1)
+    throw new VigilError('EVENT_INVALID', `export from must be a seq >= 1, got ${from}`);
   if (range.to !== undefined && (!Number.isSafeInteger(range.to) || range.to < 0)) {
     throw new VigilError('EVENT_INVALID', `export to must be a seq >= 0, got ${range.to}`);
   }

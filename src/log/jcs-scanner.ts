@@ -77,7 +77,9 @@ class Scanner {
         return true;
       }
     }
-    return this.fail(Number.isNaN(c) ? 'unexpected end of text' : 'expected a JSON value (no whitespace allowed)');
+    return this.fail(
+      Number.isNaN(c) ? 'unexpected end of text' : 'expected a JSON value (no whitespace allowed)',
+    );
   }
 
   private object(depth: number): boolean {
@@ -95,7 +97,10 @@ class Scanner {
       const raw = this.text.slice(keyStart + 1, this.at - 1);
       const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
       if (previousKey !== undefined && !(previousKey < key)) {
-        return this.fail(key === previousKey ? `duplicate member "${key}"` : `member "${key}" out of canonical order`, keyStart);
+        return this.fail(
+          key === previousKey ? `duplicate member "${key}"` : `member "${key}" out of canonical order`,
+          keyStart,
+        );
       }
       previousKey = key;
       if (this.text.charCodeAt(this.at) !== 0x3a) return this.fail('expected ":"');
@@ -166,7 +171,11 @@ class Scanner {
         this.text.startsWith('00', this.at + 2) &&
         HEX2_LOWER.test(hex) &&
         code < 0x20 &&
-        code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d;
+        code !== 0x08 &&
+        code !== 0x09 &&
+        code !== 0x0a &&
+        code !== 0x0c &&
+        code !== 0x0d;
       if (!canonical) return this.fail('escape sequence not in canonical form');
       this.at += 6;
       return true;

@@ -36,11 +36,11 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
 
 /**
  * The RFC 8785 canonical JSON text of `value`. Members whose value is `undefined` are left
- * out, as JSON.stringify does. Throws VigilError `EVENT_INVALID`, naming the JSON Pointer of
- * the first bad place in `details.path`, for anything that is not plain JSON: NaN or an
- * infinity, a lone surrogate in a string or member name, `undefined` in an array, a function,
- * a symbol, a bigint, an object that is not a plain object or array (a Date, a Map: convert
- * it first), or nesting deeper than 256.
+ * out, as JSON.stringify does. Throws VigilError `EVENT_INVALID` for anything that is not
+ * plain JSON, with the JSON Pointer of the first bad place in `details.path` and what is wrong
+ * there in `details.problem`: NaN or an infinity, a lone surrogate in a string or member name,
+ * `undefined` in an array, a function, a symbol, a bigint, an object that is not a plain
+ * object or array (a Date, a Map: convert it first), or nesting deeper than 256.
  */
 export function encodeJcs(value: unknown): string {
   const path: (string | number)[] = [];
@@ -57,7 +57,7 @@ export function encodeJcs(value: unknown): string {
 
 function invalid(path: readonly (string | number)[], what: string): VigilError {
   const at = pointer(path);
-  return new VigilError('EVENT_INVALID', `${at === '' ? 'value' : at}: ${what}`, { path: at });
+  return new VigilError('EVENT_INVALID', `${at === '' ? 'value' : at}: ${what}`, { path: at, problem: what });
 }
 
 const NEEDS_WRITER = Symbol('needs the canonical writer');

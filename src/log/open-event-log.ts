@@ -28,11 +28,17 @@ export interface LogConfig {
  * caller can print the public key (`vigil keys`). Errors of either step pass through.
  */
 export async function openEventLog(config: LogConfig): Promise<{ log: EventLog; signingKey: SigningKey }> {
-  const signingKey = await loadOrCreateSigningKey(config.signingKeyPath ?? defaultSigningKeyPath(config.dataDir));
+  const signingKey = await loadOrCreateSigningKey(
+    config.signingKeyPath ?? defaultSigningKeyPath(config.dataDir),
+  );
   const common = { signingKey, clock: config.clock, checkpointPolicy: config.checkpointPolicy };
   const log =
     config.databaseUrl === undefined || config.databaseUrl === ''
       ? await openSqliteEventLog({ ...common, dataDir: config.dataDir })
-      : await openPostgresEventLog({ ...common, connectionString: config.databaseUrl, schema: config.schema });
+      : await openPostgresEventLog({
+          ...common,
+          connectionString: config.databaseUrl,
+          schema: config.schema,
+        });
   return { log, signingKey };
 }

@@ -54,7 +54,8 @@ function toRecord(row: RecordRow): EventRecord {
  */
 export async function openPostgresEventLog(options: PostgresEventLogOptions): Promise<EventLog> {
   const schema = options.schema ?? 'vigil';
-  if (!SCHEMA_NAME.test(schema)) throw new VigilError('LOG_UNAVAILABLE', `bad schema name ${JSON.stringify(schema)}`);
+  if (!SCHEMA_NAME.test(schema))
+    throw new VigilError('LOG_UNAVAILABLE', `bad schema name ${JSON.stringify(schema)}`);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4 });
   // An idle client's error (server restart) must not crash the process; the next query fails.
   pool.on('error', () => undefined);
@@ -82,17 +83,25 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema}.schema_migrations`);
+    const { rows } = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${schema}.schema_migrations`,
+    );
     const applied = rows[0]?.version ?? 0;
     const migrations = postgresMigrations(schema);
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     if (applied > latest) {
-      throw new VigilError('LOG_UNAVAILABLE', `the database has schema version ${applied}; this Vigil knows up to ${latest}`);
+      throw new VigilError(
+        'LOG_UNAVAILABLE',
+        `the database has schema version ${applied}; this Vigil knows up to ${latest}`,
+      );
     }
     for (const migration of migrations) {
       if (migration.version <= applied) continue;
       await client.query(migration.sql);
-      await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
     }
   });
 }
@@ -146,7 +155,9 @@ class PostgresEventLog implements EventLog {
     if (events.length === 0) return [];
     const prepared = prepareEvents(events, this.now());
     return this.serialized(async () => {
-      const { plan, stored } = await inTransaction(this.pool, (client) => this.appendLocked(client, prepared, false));
+      const { plan, stored } = await inTransaction(this.pool, (client) =>
+        this.appendLocked(client, prepared, false),
+      );
       this.listeners.emit(plan.events);
       return plan.slots.map((slot) => {
         if ('record' in slot) return plan.events[slot.record] as StoredEvent;
@@ -187,8 +198,12 @@ class PostgresEventLog implements EventLog {
          LEFT JOIN LATERAL (SELECT seq, hash, at FROM ${s}.events ORDER BY seq DESC LIMIT 1) AS t ON true
          LEFT JOIN LATERAL (SELECT seq, at FROM ${s}.events WHERE type = '${CHECKPOINT_TYPE}' ORDER BY seq DESC LIMIT 1) AS c ON true`,
     );
+    // One row always; its columns are null for an empty log or one without checkpoints.
     const row = state[0];
-    const tail = row?.seq == null || row.hash === null || row.at === null ? undefined : { seq: Number(row.seq), hash: row.hash, at: row.at };
+    const tail =
+      row?.seq && row.hash !== null && row.at !== null
+        ? { seq: Number(row.seq), hash: row.hash, at: row.at }
+        : undefined;
 
     const storedKeys = new Map<string, StoredDedupe>();
     const keys = prepared.flatMap((event) => (event.dedupe === undefined ? [] : [event.dedupe.key]));
@@ -197,7 +212,8 @@ class PostgresEventLog implements EventLog {
         `SELECT key, fingerprint, seq FROM ${s}.event_dedupe WHERE key = ANY($1::text[])`,
         [keys],
       );
-      for (const found of rows) storedKeys.set(found.key, { fingerprint: found.fingerprint, seq: Number(found.seq) });
+      for (const found of rows)
+        storedKeys.set(found.key, { fingerprint: found.fingerprint, seq: Number(found.seq) });
     }
 
     const key = this.options.signingKey;
@@ -212,7 +228,10 @@ class PostgresEventLog implements EventLog {
           : {
               key,
               policy: this.options.checkpointPolicy,
-              last: row?.checkpoint_seq == null || row.checkpoint_at === null ? undefined : { seq: Number(row.checkpoint_seq), at: row.checkpoint_at },
+              last:
+                row?.checkpoint_seq && row.checkpoint_at !== null
+                  ? { seq: Number(row.checkpoint_seq), at: row.checkpoint_at }
+                  : undefined,
               firstAt: row?.first_at ?? undefined,
             },
     });
@@ -236,22 +255,32 @@ class PostgresEventLog implements EventLog {
       );
     }
     if (plan.newKeys.length > 0) {
-      await client.query(`INSERT INTO ${s}.event_dedupe (key, fingerprint, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])`, [
-        plan.newKeys.map((k) => k.key),
-        plan.newKeys.map((k) => k.fingerprint),
-        plan.newKeys.map((k) => k.seq),
-      ]);
+      await client.query(
+        `INSERT INTO ${s}.event_dedupe (key, fingerprint, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])`,
+        [
+          plan.newKeys.map((k) => k.key),
+          plan.newKeys.map((k) => k.fingerprint),
+          plan.newKeys.map((k) => k.seq),
+        ],
+      );
     }
     const last = plan.records[plan.records.length - 1];
-    if (last !== undefined) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${s}:${last.seq}`]);
+    if (last !== undefined)
+      await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${s}:${last.seq}`]);
 
     const stored = new Map<number, EventRecord>();
-    const storedSeqs = [...new Set(plan.slots.flatMap((slot) => ('storedSeq' in slot ? [slot.storedSeq] : [])))];
+    const storedSeqs = [
+      ...new Set(plan.slots.flatMap((slot) => ('storedSeq' in slot ? [slot.storedSeq] : []))),
+    ];
     if (storedSeqs.length > 0) {
-      const { rows } = await client.query<RecordRow>(`SELECT ${COLUMNS} FROM ${s}.events WHERE seq = ANY($1::bigint[])`, [storedSeqs]);
+      const { rows } = await client.query<RecordRow>(
+        `SELECT ${COLUMNS} FROM ${s}.events WHERE seq = ANY($1::bigint[])`,
+        [storedSeqs],
+      );
       for (const found of rows) stored.set(Number(found.seq), toRecord(found));
       const missing = storedSeqs.find((seq) => !stored.has(seq));
-      if (missing !== undefined) throw new VigilError('LOG_CORRUPT', `dedupe key points at missing event ${missing}`);
+      if (missing !== undefined)
+        throw new VigilError('LOG_CORRUPT', `dedupe key points at missing event ${missing}`);
     }
     return { plan, stored };
   }
@@ -269,7 +298,10 @@ class PostgresEventLog implements EventLog {
       this.check();
       const { rows } =
         stream === undefined
-          ? await this.pool.query<RecordRow>(`SELECT ${COLUMNS} FROM ${s}.events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`, [from, to, n])
+          ? await this.pool.query<RecordRow>(
+              `SELECT ${COLUMNS} FROM ${s}.events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+              [from, to, n],
+            )
           : await this.pool.query<RecordRow>(
               `SELECT ${COLUMNS} FROM ${s}.events WHERE seq >= $1 AND seq <= $2 AND stream = $3 ORDER BY seq LIMIT $4`,
               [from, to, stream, n],

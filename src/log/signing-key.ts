@@ -54,7 +54,10 @@ export function signingKeyFromPem(pem: string): SigningKey {
     throw new VigilError('SIGNING_KEY_INVALID', `not a private key in PEM: ${(error as Error).message}`);
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new VigilError('SIGNING_KEY_INVALID', `the signing key must be Ed25519, not ${String(privateKey.asymmetricKeyType)}`);
+    throw new VigilError(
+      'SIGNING_KEY_INVALID',
+      `the signing key must be Ed25519, not ${String(privateKey.asymmetricKeyType)}`,
+    );
   }
   const publicKey = createPublicKey(privateKey);
   return {

@@ -57,13 +57,20 @@ export async function openSqliteEventLog(options: SqliteEventLogOptions): Promis
 }
 
 function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+  );
   const run = db.transaction(() => {
-    const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+    const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
+      version: number | null;
+    };
     const applied = row.version ?? 0;
     const latest = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]?.version ?? 0;
     if (applied > latest) {
-      throw new VigilError('LOG_UNAVAILABLE', `the database has schema version ${applied}; this Vigil knows up to ${latest}`);
+      throw new VigilError(
+        'LOG_UNAVAILABLE',
+        `the database has schema version ${applied}; this Vigil knows up to ${latest}`,
+      );
     }
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const migration of SQLITE_MIGRATIONS) {
@@ -102,7 +109,10 @@ class SqliteEventLog implements EventLog {
     readonly insertPublicKey: Statement<[string, string, string]>;
     readonly publicKeys: Statement<[], { key_id: string; public_key: string }>;
   };
-  private readonly appendBatch: (prepared: readonly PreparedEvent[], force: boolean) => { plan: AppendPlan; stored: Map<number, EventRecord> };
+  private readonly appendBatch: (
+    prepared: readonly PreparedEvent[],
+    force: boolean,
+  ) => { plan: AppendPlan; stored: Map<number, EventRecord> };
 
   constructor(
     private readonly db: Database.Database,
@@ -116,21 +126,33 @@ class SqliteEventLog implements EventLog {
       findKey: db.prepare('SELECT fingerprint, seq FROM event_dedupe WHERE key = ?'),
       tail: db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1'),
       firstAt: db.prepare('SELECT at FROM events WHERE seq = 1'),
-      lastCheckpoint: db.prepare(`SELECT seq, at FROM events WHERE type = '${CHECKPOINT_TYPE}' ORDER BY seq DESC LIMIT 1`),
+      lastCheckpoint: db.prepare(
+        `SELECT seq, at FROM events WHERE type = '${CHECKPOINT_TYPE}' ORDER BY seq DESC LIMIT 1`,
+      ),
       bySeq: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq = ?`),
       page: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`),
-      streamPage: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq >= ? AND seq <= ? AND stream = ? ORDER BY seq LIMIT ?`),
-      insertPublicKey: db.prepare('INSERT OR IGNORE INTO signing_keys (key_id, public_key, first_used) VALUES (?, ?, ?)'),
+      streamPage: db.prepare(
+        `SELECT ${COLUMNS} FROM events WHERE seq >= ? AND seq <= ? AND stream = ? ORDER BY seq LIMIT ?`,
+      ),
+      insertPublicKey: db.prepare(
+        'INSERT OR IGNORE INTO signing_keys (key_id, public_key, first_used) VALUES (?, ?, ?)',
+      ),
       publicKeys: db.prepare('SELECT key_id, public_key FROM signing_keys ORDER BY first_used, key_id'),
     };
-    const transaction = db.transaction((prepared: readonly PreparedEvent[], force: boolean) => this.appendLocked(prepared, force));
+    const transaction = db.transaction((prepared: readonly PreparedEvent[], force: boolean) =>
+      this.appendLocked(prepared, force),
+    );
     this.appendBatch = (prepared, force) => transaction.immediate(prepared, force);
     const key = options.signingKey;
-    if (key !== undefined) this.statements.insertPublicKey.run(key.keyId, key.publicKeyPem, new Date().toISOString());
+    if (key !== undefined)
+      this.statements.insertPublicKey.run(key.keyId, key.publicKeyPem, new Date().toISOString());
   }
 
   /** Runs inside the write transaction: read what the plan needs, plan, write. */
-  private appendLocked(prepared: readonly PreparedEvent[], force: boolean): { plan: AppendPlan; stored: Map<number, EventRecord> } {
+  private appendLocked(
+    prepared: readonly PreparedEvent[],
+    force: boolean,
+  ): { plan: AppendPlan; stored: Map<number, EventRecord> } {
     const s = this.statements;
     const storedKeys = new Map<string, StoredDedupe>();
     for (const event of prepared) {
@@ -147,7 +169,12 @@ class SqliteEventLog implements EventLog {
       checkpoints:
         key === undefined
           ? undefined
-          : { key, policy: this.options.checkpointPolicy, last: s.lastCheckpoint.get(), firstAt: s.firstAt.get()?.at },
+          : {
+              key,
+              policy: this.options.checkpointPolicy,
+              last: s.lastCheckpoint.get(),
+              firstAt: s.firstAt.get()?.at,
+            },
     };
     const plan = planAppend(prepared, context);
     const records = plan.records;
@@ -161,7 +188,8 @@ class SqliteEventLog implements EventLog {
     for (const slot of plan.slots) {
       if ('storedSeq' in slot && !stored.has(slot.storedSeq)) {
         const record = s.bySeq.get(slot.storedSeq);
-        if (record === undefined) throw new VigilError('LOG_CORRUPT', `dedupe key points at missing event ${slot.storedSeq}`);
+        if (record === undefined)
+          throw new VigilError('LOG_CORRUPT', `dedupe key points at missing event ${slot.storedSeq}`);
         stored.set(slot.storedSeq, record);
       }
     }
@@ -206,7 +234,9 @@ class SqliteEventLog implements EventLog {
     this.check();
     return pagedRecords(query, pageSize, async (from, to, stream, n) => {
       this.check();
-      return stream === undefined ? this.statements.page.all(from, to, n) : this.statements.streamPage.all(from, to, stream, n);
+      return stream === undefined
+        ? this.statements.page.all(from, to, n)
+        : this.statements.streamPage.all(from, to, stream, n);
     });
   }
 

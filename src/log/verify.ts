@@ -118,13 +118,36 @@ class ChainVerifier {
     if (this.failure !== undefined) return false;
     const seq = this.expectedSeq;
     const scan = scanCanonicalObject(line);
-    if (!scan.ok) return this.fail(seq, `not canonical JSON (RFC 8785): ${scan.reason} at character ${scan.offset}`);
+    if (!scan.ok)
+      return this.fail(seq, `not canonical JSON (RFC 8785): ${scan.reason} at character ${scan.offset}`);
     const m = scan.members;
     let exact = m.length === EVENT_MEMBERS.length;
     for (let i = 0; exact && i < m.length; i++) exact = m[i]?.key === EVENT_MEMBERS[i];
-    if (!exact) return this.fail(seq, `members must be exactly ${EVENT_MEMBERS.join(', ')}; found ${m.map((member) => member.key).join(', ')}`);
-    const [actor, at, data, hash, id, prev, seqSpan, stream, type] = m as [MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan, MemberSpan];
-    for (const [name, span] of [['actor', actor], ['at', at], ['hash', hash], ['id', id], ['prev', prev], ['stream', stream], ['type', type]] as const) {
+    if (!exact)
+      return this.fail(
+        seq,
+        `members must be exactly ${EVENT_MEMBERS.join(', ')}; found ${m.map((member) => member.key).join(', ')}`,
+      );
+    const [actor, at, data, hash, id, prev, seqSpan, stream, type] = m as [
+      MemberSpan,
+      MemberSpan,
+      MemberSpan,
+      MemberSpan,
+      MemberSpan,
+      MemberSpan,
+      MemberSpan,
+      MemberSpan,
+      MemberSpan,
+    ];
+    for (const [name, span] of [
+      ['actor', actor],
+      ['at', at],
+      ['hash', hash],
+      ['id', id],
+      ['prev', prev],
+      ['stream', stream],
+      ['type', type],
+    ] as const) {
       if (line.charCodeAt(span.valueStart) !== QUOTE) return this.fail(seq, `${name} is not a string`);
     }
     if (line.charCodeAt(data.valueStart) !== 0x7b) return this.fail(seq, 'data is not an object');
@@ -136,7 +159,9 @@ class ChainVerifier {
       computedHash: sha256Hex(content),
       prev: stringValue(line, prev),
       at: stringValue(line, at),
-      checkpoint: line.startsWith(CHECKPOINT_TYPE_JSON, type.valueStart) && type.valueEnd - type.valueStart === CHECKPOINT_TYPE_JSON.length,
+      checkpoint:
+        line.startsWith(CHECKPOINT_TYPE_JSON, type.valueStart) &&
+        type.valueEnd - type.valueStart === CHECKPOINT_TYPE_JSON.length,
       data: () => line.slice(data.valueStart, data.valueEnd),
     });
   }
@@ -151,13 +176,22 @@ class ChainVerifier {
     for (const name of ['actor', 'at', 'hash', 'id', 'prev', 'stream', 'type'] as const) {
       const value: unknown = record[name];
       if (typeof value !== 'string') return this.fail(seq, `${name} is not a string`);
-      if (LONE_SURROGATE.test(value)) return this.fail(seq, `not canonical JSON (RFC 8785): ${name} has a lone surrogate`);
+      if (LONE_SURROGATE.test(value))
+        return this.fail(seq, `not canonical JSON (RFC 8785): ${name} has a lone surrogate`);
     }
     if (typeof record.data !== 'string') return this.fail(seq, 'data is not an object');
     const scan = scanCanonicalObject(record.data);
     if (!scan.ok) {
-      const reason = record.data.charCodeAt(0) === 0x7b ? `${scan.reason} in data at character ${scan.offset}` : 'data is not an object';
-      return this.fail(seq, scan.reason === 'not a JSON object' ? 'data is not an object' : `not canonical JSON (RFC 8785): ${reason}`);
+      const reason =
+        record.data.charCodeAt(0) === 0x7b
+          ? `${scan.reason} in data at character ${scan.offset}`
+          : 'data is not an object';
+      return this.fail(
+        seq,
+        scan.reason === 'not a JSON object'
+          ? 'data is not an object'
+          : `not canonical JSON (RFC 8785): ${reason}`,
+      );
     }
     return this.link({
       seq: typeof record.seq === 'number' ? String(record.seq) : JSON.stringify(record.seq),
@@ -183,23 +217,36 @@ class ChainVerifier {
     data: () => string;
   }): boolean {
     const seq = this.expectedSeq;
-    if (this.to !== undefined && seq > this.to) return this.fail(seq, `an event after seq ${this.to}, the last one the header announces`);
+    if (this.to !== undefined && seq > this.to)
+      return this.fail(seq, `an event after seq ${this.to}, the last one the header announces`);
     if (event.seq !== String(seq)) {
-      return this.fail(seq, `expected seq ${seq}, found ${event.seq}: an event is missing, inserted or out of place`);
+      return this.fail(
+        seq,
+        `expected seq ${seq}, found ${event.seq}: an event is missing, inserted or out of place`,
+      );
     }
     // A computed hash is 64 lowercase hex digits, so equality also checks the format.
     if (event.computedHash !== event.hash) {
-      return this.fail(seq, HEX64.test(event.hash) ? 'hash does not match the event (the event was altered)' : 'hash is not 64 lowercase hex digits');
+      return this.fail(
+        seq,
+        HEX64.test(event.hash)
+          ? 'hash does not match the event (the event was altered)'
+          : 'hash is not 64 lowercase hex digits',
+      );
     }
     if (this.prevHash !== undefined ? event.prev !== this.prevHash : !HEX64.test(event.prev)) {
       if (!HEX64.test(event.prev)) return this.fail(seq, 'prev is not 64 lowercase hex digits');
-      return this.fail(seq, seq === 1 ? 'prev of seq 1 is not 64 zeros' : `prev is not the hash of seq ${seq - 1}`);
+      return this.fail(
+        seq,
+        seq === 1 ? 'prev of seq 1 is not 64 zeros' : `prev is not the hash of seq ${seq - 1}`,
+      );
     }
     if (event.at !== this.prevAt) {
       if (!AT_FORMAT.test(event.at) || formatInstant(parseInstant(event.at) ?? NaN) !== event.at) {
         return this.fail(seq, 'at is not an ISO 8601 UTC time with milliseconds');
       }
-      if (event.at < this.prevAt) return this.fail(seq, `at goes back in time (${event.at} after ${this.prevAt})`);
+      if (event.at < this.prevAt)
+        return this.fail(seq, `at goes back in time (${event.at} after ${this.prevAt})`);
       this.prevAt = event.at;
     }
     if (event.checkpoint) {
@@ -219,20 +266,43 @@ class ChainVerifier {
     if (this.failure !== undefined) return { ok: false, ...this.failure };
     const lastSeq = this.expectedSeq - 1;
     if (this.to !== undefined && lastSeq < this.to) {
-      return { ok: false, seq: lastSeq + 1, reason: `the export ends at seq ${lastSeq}, but its header announces events up to seq ${this.to}` };
+      return {
+        ok: false,
+        seq: lastSeq + 1,
+        reason: `the export ends at seq ${lastSeq}, but its header announces events up to seq ${this.to}`,
+      };
     }
     const head = this.head;
     if (head !== undefined) {
       const from = this.expectedSeq - this.count;
       if (head.seq > lastSeq) {
-        return { ok: false, seq: lastSeq + 1, reason: `the log ends at seq ${lastSeq}, but seq ${head.seq} was seen with hash ${head.hash}: events were removed from its end` };
+        return {
+          ok: false,
+          seq: lastSeq + 1,
+          reason: `the log ends at seq ${lastSeq}, but seq ${head.seq} was seen with hash ${head.hash}: events were removed from its end`,
+        };
       }
-      const seen = head.seq === from - 1 ? (this.count > 0 ? this.firstPrev : head.seq === 0 ? GENESIS_PREV : undefined) : this.headSeen;
+      const seen =
+        head.seq === from - 1
+          ? this.count > 0
+            ? this.firstPrev
+            : head.seq === 0
+              ? GENESIS_PREV
+              : undefined
+          : this.headSeen;
       if (head.seq < from - 1 || seen === undefined) {
-        return { ok: false, seq: head.seq, reason: `seq ${head.seq} is not covered by what was verified (from seq ${from})` };
+        return {
+          ok: false,
+          seq: head.seq,
+          reason: `seq ${head.seq} is not covered by what was verified (from seq ${from})`,
+        };
       }
       if (seen !== head.hash) {
-        return { ok: false, seq: head.seq, reason: `seq ${head.seq} has hash ${seen}, not the ${head.hash} seen before: the log was rewritten` };
+        return {
+          ok: false,
+          seq: head.seq,
+          reason: `seq ${head.seq} has hash ${seen}, not the ${head.hash} seen before: the log was rewritten`,
+        };
       }
     }
     return { ok: true, events: this.count, lastSeq, lastHash: this.prevHash ?? '' };
@@ -246,13 +316,19 @@ function stringValue(line: string, span: MemberSpan): string {
 }
 
 /** Public keys by key id, from PEMs; undefined plus a reason when one is not an Ed25519 key. */
-function keyMap(pems: Iterable<[string | undefined, unknown]>): { keys: Map<string, KeyObject> } | { problem: string } {
+function keyMap(
+  pems: Iterable<[string | undefined, unknown]>,
+): { keys: Map<string, KeyObject> } | { problem: string } {
   const keys = new Map<string, KeyObject>();
   for (const [claimedId, pem] of pems) {
     const key = typeof pem === 'string' ? publicKeyFromPem(pem) : undefined;
-    if (key === undefined) return { problem: `${claimedId === undefined ? 'a trusted key' : `key ${claimedId}`} is not an Ed25519 public key in PEM` };
+    if (key === undefined)
+      return {
+        problem: `${claimedId === undefined ? 'a trusted key' : `key ${claimedId}`} is not an Ed25519 public key in PEM`,
+      };
     const keyId = keyIdOf(key);
-    if (claimedId !== undefined && claimedId !== keyId) return { problem: `key id ${claimedId} does not match its public key (${keyId})` };
+    if (claimedId !== undefined && claimedId !== keyId)
+      return { problem: `key id ${claimedId} does not match its public key (${keyId})` };
     keys.set(keyId, key);
   }
   return { keys };
@@ -265,7 +341,9 @@ function keyMap(pems: Iterable<[string | undefined, unknown]>): { keys: Map<stri
  */
 export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Promise<VerifyResult> {
   const pems: [string | undefined, unknown][] =
-    options.trustedPublicKeys === undefined ? Object.entries(await log.publicKeys()) : options.trustedPublicKeys.map((pem) => [undefined, pem]);
+    options.trustedPublicKeys === undefined
+      ? Object.entries(await log.publicKeys())
+      : options.trustedPublicKeys.map((pem) => [undefined, pem]);
   const keys = keyMap(pems);
   if ('problem' in keys) return { ok: false, seq: 0, reason: keys.problem };
   const verifier = new ChainVerifier(1, undefined, GENESIS_PREV, keys.keys, options.head);
@@ -283,7 +361,10 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
  * not UTF-8 fail at the line's seq. Checkpoint keys: `options.trustedPublicKeys`, else the
  * header's (whose key ids must match their keys). File-system errors pass through.
  */
-export async function verifyExport(source: string | Readable, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyExport(
+  source: string | Readable,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   let verifier: ChainVerifier | undefined;
   let headerFailure: VerifyResult | undefined;
@@ -306,7 +387,8 @@ export async function verifyExport(source: string | Readable, options: VerifyOpt
       for (let nl = bytes.indexOf(0x0a); nl !== -1; nl = bytes.indexOf(0x0a, start)) {
         const line = bytes.subarray(start, nl);
         if (!isUtf8(line)) {
-          if (verifier === undefined) headerFailure = { ok: false, seq: 0, reason: 'header: not valid UTF-8' };
+          if (verifier === undefined)
+            headerFailure = { ok: false, seq: 0, reason: 'header: not valid UTF-8' };
           return verifier === undefined ? false : verifier.reject('the line is not valid UTF-8');
         }
         if (!take(line.toString('utf8'))) return false;
@@ -348,8 +430,13 @@ export async function verifyExport(source: string | Readable, options: VerifyOpt
 }
 
 /** Reads the header line and sets up the verifier, or says what is wrong with the header. */
-function startVerifier(line: string, options: VerifyOptions): ChainVerifier | { headerFailure: VerifyResult } {
-  const fail = (reason: string): { headerFailure: VerifyResult } => ({ headerFailure: { ok: false, seq: 0, reason: `header: ${reason}` } });
+function startVerifier(
+  line: string,
+  options: VerifyOptions,
+): ChainVerifier | { headerFailure: VerifyResult } {
+  const fail = (reason: string): { headerFailure: VerifyResult } => ({
+    headerFailure: { ok: false, seq: 0, reason: `header: ${reason}` },
+  });
   let header: unknown;
   try {
     header = JSON.parse(line);
@@ -359,9 +446,12 @@ function startVerifier(line: string, options: VerifyOptions): ChainVerifier | { 
   if (typeof header !== 'object' || header === null) return fail('not a JSON object');
   const { vigilLog, publicKeys, from, to } = header as Record<string, unknown>;
   if (vigilLog !== 1) return fail('vigilLog is not 1 (not a Vigil log export, or a newer format)');
-  if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 1) return fail('from is not a seq >= 1');
-  if (typeof to !== 'number' || !Number.isSafeInteger(to) || to < from - 1) return fail('to is not a seq >= from - 1');
-  if (typeof publicKeys !== 'object' || publicKeys === null || Array.isArray(publicKeys)) return fail('publicKeys is not an object');
+  if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 1)
+    return fail('from is not a seq >= 1');
+  if (typeof to !== 'number' || !Number.isSafeInteger(to) || to < from - 1)
+    return fail('to is not a seq >= from - 1');
+  if (typeof publicKeys !== 'object' || publicKeys === null || Array.isArray(publicKeys))
+    return fail('publicKeys is not an object');
   const headerKeys = keyMap(Object.entries(publicKeys));
   if ('problem' in headerKeys) return fail(headerKeys.problem);
   let keys = headerKeys.keys;

@@ -4,8 +4,18 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { checkCheckpoint, checkpointDue, DEFAULT_CHECKPOINT_POLICY, signCheckpoint } from '../../src/log/checkpoint.js';
-import { defaultSigningKeyPath, keyIdOf, loadOrCreateSigningKey, publicKeyFromPem } from '../../src/log/signing-key.js';
+import {
+  checkCheckpoint,
+  checkpointDue,
+  DEFAULT_CHECKPOINT_POLICY,
+  signCheckpoint,
+} from '../../src/log/checkpoint.js';
+import {
+  defaultSigningKeyPath,
+  keyIdOf,
+  loadOrCreateSigningKey,
+  publicKeyFromPem,
+} from '../../src/log/signing-key.js';
 import { testSigningKey } from './support/contract.js';
 
 const HOUR = 3_600_000;
@@ -44,7 +54,11 @@ describe('checkpoint signatures', () => {
     ['a wrong upTo', { ...data, upTo: 40 }, /upTo/],
     ['a head that is not prev', { ...data, head: 'cd'.repeat(32) }, /head/],
     ['an unknown key', { ...data, keyId: '0123456789abcdef' }, /unknown key/],
-    ['a changed signature', { ...data, signature: (data.signature.startsWith('A') ? 'B' : 'A') + data.signature.slice(1) }, /does not verify/],
+    [
+      'a changed signature',
+      { ...data, signature: (data.signature.startsWith('A') ? 'B' : 'A') + data.signature.slice(1) },
+      /does not verify/,
+    ],
     ['a signature that is not canonical base64', { ...data, signature: data.signature + '!' }, /base64/],
     ['a short signature', { ...data, signature: 'AAAA' }, /does not verify/],
     ['an extra member', { ...data, note: 'x' }, /unexpected members: note/],

@@ -25,7 +25,9 @@ interface Writer {
 }
 
 function startWriter(config: Record<string, unknown>): Writer {
-  const child = spawn(process.execPath, [APPEND_CHILD, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [APPEND_CHILD, JSON.stringify(config)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let pending = '';
   let markReady: () => void = () => undefined;
   const writer: Writer = {
@@ -43,7 +45,13 @@ function startWriter(config: Record<string, unknown>): Writer {
     for (const line of lines) {
       if (line === 'ready') markReady();
       const match = /^ack (\d+) (\d+) (\d+) ([0-9a-f]{64})$/.exec(line);
-      if (match !== null) writer.acks.push({ batch: Number(match[1]), first: Number(match[2]), last: Number(match[3]), hash: match[4] as string });
+      if (match !== null)
+        writer.acks.push({
+          batch: Number(match[1]),
+          first: Number(match[2]),
+          last: Number(match[3]),
+          hash: match[4] as string,
+        });
     }
   });
   return writer;
@@ -74,7 +82,16 @@ describeEachAdapter('event log across processes', (adapter) => {
     const batches = 150;
     const batchSize = 3;
     const writers = ['A', 'B'].map((name) =>
-      startWriter({ ...store.childLocation, dir: compiled.dir, batches, batchSize, writer: name, keyPath, waitForGo: true, pauseMs: 1 }),
+      startWriter({
+        ...store.childLocation,
+        dir: compiled.dir,
+        batches,
+        batchSize,
+        writer: name,
+        keyPath,
+        waitForGo: true,
+        pauseMs: 1,
+      }),
     );
     await Promise.all(writers.map((w) => w.ready));
     for (const w of writers) w.process.stdin?.end('go\n');
@@ -96,7 +113,12 @@ describeEachAdapter('event log across processes', (adapter) => {
     expect(await store.log.publicKeys()).toEqual({ [key.keyId]: key.publicKeyPem });
     expect(events.filter((e) => e.type === 'log.checkpoint').length).toBeGreaterThanOrEqual(17);
     const result = await verifyLog(store.log, { trustedPublicKeys: [key.publicKeyPem] });
-    expect(result).toEqual({ ok: true, events: events.length, lastSeq: events.length, lastHash: events.at(-1)?.hash });
+    expect(result).toEqual({
+      ok: true,
+      events: events.length,
+      lastSeq: events.length,
+      lastHash: events.at(-1)?.hash,
+    });
   });
 
   test('every acknowledged append survives kill -9, and no batch is half-written', async () => {
@@ -116,7 +138,8 @@ describeEachAdapter('event log across processes', (adapter) => {
       await sleep(5 + Math.floor(Math.random() * 60));
       writer.process.kill('SIGKILL');
       expect(await writer.exited).toBeNull();
-      for (const ack of writer.acks) acked.set(`w${round}/${ack.batch}`, { last: ack.last, hash: ack.hash, size: batchSize });
+      for (const ack of writer.acks)
+        acked.set(`w${round}/${ack.batch}`, { last: ack.last, hash: ack.hash, size: batchSize });
     }
     expect(acked.size).toBeGreaterThan(rounds); // the kills came while appends were flowing
 

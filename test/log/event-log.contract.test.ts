@@ -35,7 +35,11 @@ describeEachAdapter('event log contract', (adapter) => {
 
   beforeEach(async () => {
     clock = new FakeClock();
-    store = await adapter.create({ clock: clock.now, signingKey: key, checkpointPolicy: { everyEvents: 5, everyMs: 3_600_000 } });
+    store = await adapter.create({
+      clock: clock.now,
+      signingKey: key,
+      checkpointPolicy: { everyEvents: 5, everyMs: 3_600_000 },
+    });
   });
   afterEach(async () => {
     await store.dispose();
@@ -50,7 +54,14 @@ describeEachAdapter('event log contract', (adapter) => {
 
     test('the first event has seq 1, prev 64 zeros, the clock time, a v7 UUID and the spec hash', async () => {
       const [event] = await store.log.append(reports(1));
-      expect(event).toMatchObject({ seq: 1, prev: GENESIS_PREV, at: '2024-03-01T12:00:00.000Z', type: 'report.received', stream: 'problem-a', actor: 'user-7' });
+      expect(event).toMatchObject({
+        seq: 1,
+        prev: GENESIS_PREV,
+        at: '2024-03-01T12:00:00.000Z',
+        type: 'report.received',
+        stream: 'problem-a',
+        actor: 'user-7',
+      });
       expect(event?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(event?.hash).toBe(hashEvent(event!));
       expect(await store.log.head()).toEqual({ seq: 1, hash: event?.hash, at: event?.at });
@@ -83,7 +94,9 @@ describeEachAdapter('event log contract', (adapter) => {
 
     test('a caller-given id is kept; data members set to undefined are left out', async () => {
       const id = '018f0000-0000-7000-8000-000000000001';
-      const [event] = await store.log.append([{ type: 'note.added', stream: 'system', actor: 'system', id, data: { a: 1, gone: undefined } }]);
+      const [event] = await store.log.append([
+        { type: 'note.added', stream: 'system', actor: 'system', id, data: { a: 1, gone: undefined } },
+      ]);
       expect(event?.id).toBe(id);
       const [read] = await collect(store.log.read());
       expect(read?.data).toEqual({ a: 1 });
@@ -97,7 +110,9 @@ describeEachAdapter('event log contract', (adapter) => {
       expect(all[5]?.type).toBe(CHECKPOINT_TYPE);
       expect((await collect(store.log.read({ from: 3, to: 5 }))).map((e) => e.seq)).toEqual([3, 4, 5]);
       expect((await collect(store.log.read({ stream: 'p2' }))).map((e) => e.seq)).toEqual([4, 5, 7, 8]);
-      expect((await collect(store.log.read({ stream: 'p2', limit: 3 }))).map((e) => e.seq)).toEqual([4, 5, 7]);
+      expect((await collect(store.log.read({ stream: 'p2', limit: 3 }))).map((e) => e.seq)).toEqual([
+        4, 5, 7,
+      ]);
       const pages = await collect(store.log.readRecords({ from: 2 }, 3));
       expect(pages.map((page) => page.map((r) => r.seq))).toEqual([[2, 3, 4], [5, 6, 7], [8]]);
       expect(await collect(store.log.read({ from: 100 }))).toEqual([]);
@@ -142,13 +157,16 @@ describeEachAdapter('event log contract', (adapter) => {
       ['a missing actor', { actor: undefined }, '/actor'],
       ['an id that is not a UUID', { id: 'event-1' }, '/id'],
     ];
-    test.each(bad)('%s fails the whole batch with EVENT_INVALID, naming where', async (_name, change, path) => {
-      const batch = reports(3).map((e, i) => (i === 2 ? { ...e, ...change } : e));
-      const error: unknown = await store.log.append(batch as never).catch((e: unknown) => e);
-      expect(isVigilError(error, 'EVENT_INVALID')).toBe(true);
-      expect(error).toMatchObject({ details: { index: 2, path } });
-      expect(await store.log.head()).toBeUndefined();
-    });
+    test.each(bad)(
+      '%s fails the whole batch with EVENT_INVALID, naming where',
+      async (_name, change, path) => {
+        const batch = reports(3).map((e, i) => (i === 2 ? { ...e, ...change } : e));
+        const error: unknown = await store.log.append(batch as never).catch((e: unknown) => e);
+        expect(isVigilError(error, 'EVENT_INVALID')).toBe(true);
+        expect(error).toMatchObject({ details: { index: 2, path } });
+        expect(await store.log.head()).toBeUndefined();
+      },
+    );
   });
 
   describe('dedupe keys', () => {
@@ -171,9 +189,13 @@ describeEachAdapter('event log contract', (adapter) => {
 
     test('the same key with other content rejects the whole batch with DEDUPE_CONFLICT', async () => {
       await store.log.append([report('r1', 'seen')]);
-      const error: unknown = await store.log.append([report('r2', 'fresh'), report('r1', 'changed')]).catch((e: unknown) => e);
+      const error: unknown = await store.log
+        .append([report('r2', 'fresh'), report('r1', 'changed')])
+        .catch((e: unknown) => e);
       expect(isVigilError(error, 'DEDUPE_CONFLICT')).toBe(true);
-      expect(error).toMatchObject({ details: { conflicts: [{ index: 1, key: 'report:problem-a:r1', seq: 1 }] } });
+      expect(error).toMatchObject({
+        details: { conflicts: [{ index: 1, key: 'report:problem-a:r1', seq: 1 }] },
+      });
       expect((await store.log.head())?.seq).toBe(1);
       // r2 was not written either: appending it now makes it new.
       expect((await store.log.append([report('r2', 'fresh')]))[0]?.seq).toBe(2);
@@ -210,7 +232,12 @@ describeEachAdapter('event log contract', (adapter) => {
       expect(checkpoints.map((e) => e.seq)).toEqual([6, 12]);
       for (const cp of checkpoints) {
         expect(cp).toMatchObject({ stream: 'system', actor: 'system' });
-        expect(cp.data).toEqual({ upTo: cp.seq - 1, head: cp.prev, keyId: key.keyId, signature: expect.any(String) });
+        expect(cp.data).toEqual({
+          upTo: cp.seq - 1,
+          head: cp.prev,
+          keyId: key.keyId,
+          signature: expect.any(String),
+        });
       }
       expect(await store.log.publicKeys()).toEqual({ [key.keyId]: key.publicKeyPem });
       expect(await verifyLog(store.log)).toMatchObject({ ok: true, events: 14, lastSeq: 14 });
@@ -242,7 +269,10 @@ describeEachAdapter('event log contract', (adapter) => {
     });
 
     test('a log without a key appends none', async () => {
-      const plain = await adapter.create({ clock: clock.now, checkpointPolicy: { everyEvents: 2, everyMs: 1 } });
+      const plain = await adapter.create({
+        clock: clock.now,
+        checkpointPolicy: { everyEvents: 2, everyMs: 1 },
+      });
       try {
         await plain.log.append(reports(7));
         expect((await collect(plain.log.read())).some((e) => e.type === CHECKPOINT_TYPE)).toBe(false);
@@ -304,7 +334,9 @@ describeEachAdapter('event log contract', (adapter) => {
       const header = await exportLog(store.log, file);
       expect(header).toEqual({ vigilLog: 1, publicKeys: { [key.keyId]: key.publicKeyPem }, from: 1, to: 8 });
       const lines = readFileSync(file, 'utf8').split('\n');
-      expect(lines[0]).toBe(JSON.stringify({ vigilLog: 1, publicKeys: { [key.keyId]: key.publicKeyPem }, from: 1, to: 8 }));
+      expect(lines[0]).toBe(
+        JSON.stringify({ vigilLog: 1, publicKeys: { [key.keyId]: key.publicKeyPem }, from: 1, to: 8 }),
+      );
       expect(lines.at(-1)).toBe('');
       const events = await collect(store.log.read());
       expect(lines.slice(1, -1)).toEqual(events.map((e) => canonicalize(e)));
@@ -320,13 +352,30 @@ describeEachAdapter('event log contract', (adapter) => {
       expect(await exportLog(store.log, file, { from: 3, to: 7 })).toMatchObject({ from: 3, to: 7 });
       const [first] = readFileSync(file, 'utf8').split('\n').slice(1);
       expect(JSON.parse(first as string)).toMatchObject({ seq: 3, prev: events[1]?.hash });
-      expect(await verifyExport(file)).toEqual({ ok: true, events: 5, lastSeq: 7, lastHash: events[6]?.hash });
+      expect(await verifyExport(file)).toEqual({
+        ok: true,
+        events: 5,
+        lastSeq: 7,
+        lastHash: events[6]?.hash,
+      });
       expect((await verifyExport(file, { head: { seq: 2, hash: events[1]!.hash } })).ok).toBe(true);
       expect((await verifyExport(file, { head: { seq: 7, hash: events[6]!.hash } })).ok).toBe(true);
-      expect(await verifyExport(file, { head: { seq: 8, hash: events[7]!.hash } })).toMatchObject({ ok: false, seq: 8 });
-      expect(await verifyExport(file, { head: { seq: 1, hash: events[0]!.hash } })).toMatchObject({ ok: false, seq: 1 });
-      expect(await exportLog(store.log, join(dir, 'beyond.jsonl'), { from: 5, to: 1000 })).toMatchObject({ from: 5, to: 10 });
-      expect(await exportLog(store.log, join(dir, 'empty.jsonl'), { from: 50 })).toMatchObject({ from: 50, to: 49 });
+      expect(await verifyExport(file, { head: { seq: 8, hash: events[7]!.hash } })).toMatchObject({
+        ok: false,
+        seq: 8,
+      });
+      expect(await verifyExport(file, { head: { seq: 1, hash: events[0]!.hash } })).toMatchObject({
+        ok: false,
+        seq: 1,
+      });
+      expect(await exportLog(store.log, join(dir, 'beyond.jsonl'), { from: 5, to: 1000 })).toMatchObject({
+        from: 5,
+        to: 10,
+      });
+      expect(await exportLog(store.log, join(dir, 'empty.jsonl'), { from: 50 })).toMatchObject({
+        from: 50,
+        to: 49,
+      });
       expect(await verifyExport(join(dir, 'empty.jsonl'))).toMatchObject({ ok: true, events: 0 });
     });
 
@@ -346,7 +395,10 @@ describeEachAdapter('event log contract', (adapter) => {
       await store.log.append(reports(6));
       expect((await verifyLog(store.log, { trustedPublicKeys: [key.publicKeyPem] })).ok).toBe(true);
       const other = testSigningKey();
-      expect(await verifyLog(store.log, { trustedPublicKeys: [other.publicKeyPem] })).toMatchObject({ ok: false, seq: 6 });
+      expect(await verifyLog(store.log, { trustedPublicKeys: [other.publicKeyPem] })).toMatchObject({
+        ok: false,
+        seq: 6,
+      });
     });
   });
 
@@ -363,7 +415,10 @@ describeEachAdapter('event log contract', (adapter) => {
       const value = String(original[seq - 1]?.[column]);
       for (let i = 0; i < value.length; i++) {
         const code = value.charCodeAt(i);
-        const changed = value.slice(0, i) + String.fromCharCode(code === 0x30 ? 0x31 : code === 0x22 ? 0x27 : code ^ 0x01) + value.slice(i + 1);
+        const changed =
+          value.slice(0, i) +
+          String.fromCharCode(code === 0x30 ? 0x31 : code === 0x22 ? 0x27 : code ^ 0x01) +
+          value.slice(i + 1);
         await store.raw.update(seq, column, changed);
         const result = await verifyLog(store.log);
         expect(result, `${column}[${i}]`).toMatchObject({ ok: false, seq });
@@ -374,7 +429,11 @@ describeEachAdapter('event log contract', (adapter) => {
 
     test('a non-canonical but equivalent data text fails at its seq', async () => {
       await store.raw.update(3, 'data', (original[2]?.data as string).replace(':', ': '));
-      expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 3, reason: expect.stringContaining('canonical') });
+      expect(await verifyLog(store.log)).toMatchObject({
+        ok: false,
+        seq: 3,
+        reason: expect.stringContaining('canonical'),
+      });
     });
 
     test('changing a seq fails', async () => {
@@ -390,14 +449,21 @@ describeEachAdapter('event log contract', (adapter) => {
     test('inserting an event fails at the insertion, even with a correct prev and hash', async () => {
       const template = original[1] as EventRecord;
       const forged = { ...template, id: '018f0000-0000-7000-8000-00000000000f', data: '{"forged":true}' };
-      const shifted = [...original.slice(0, 2), forged, ...original.slice(2)].map((r, i) => ({ ...r, seq: i + 1 }));
+      const shifted = [...original.slice(0, 2), forged, ...original.slice(2)].map((r, i) => ({
+        ...r,
+        seq: i + 1,
+      }));
       // Naive insertion: hashes left as they were.
       await store.raw.replaceAll(shifted);
       expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 3 });
       // Careful insertion: the forged event and everything after it re-hashed; the checkpoint
       // after it no longer names the event before it.
       await store.raw.replaceAll(rechain(shifted, 2));
-      expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 7, reason: expect.stringContaining('checkpoint upTo') });
+      expect(await verifyLog(store.log)).toMatchObject({
+        ok: false,
+        seq: 7,
+        reason: expect.stringContaining('checkpoint upTo'),
+      });
     });
 
     test('swapping two events fails at the first', async () => {
@@ -410,25 +476,41 @@ describeEachAdapter('event log contract', (adapter) => {
     });
 
     test('an event rewritten with the chain re-hashed after it fails at the next checkpoint', async () => {
-      const edited = original.map((r) => (r.seq === 2 ? { ...r, data: '{"grade":"A1","reportId":"r-1"}' } : r));
+      const edited = original.map((r) =>
+        r.seq === 2 ? { ...r, data: '{"grade":"A1","reportId":"r-1"}' } : r,
+      );
       await store.raw.replaceAll(rechain(edited, 1));
-      expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 6, reason: expect.stringContaining('checkpoint head') });
+      expect(await verifyLog(store.log)).toMatchObject({
+        ok: false,
+        seq: 6,
+        reason: expect.stringContaining('checkpoint head'),
+      });
       // Even with the checkpoint's head fixed too, its signature gives it away.
       const rechained = rechain(edited, 1);
       const cp = rechained[5] as EventRecord;
       const data = { ...(JSON.parse(cp.data) as Record<string, unknown>), head: rechained[4]?.hash };
       rechained[5] = { ...cp, data: canonicalize(data) as string };
       await store.raw.replaceAll(rechain(rechained, 5));
-      expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 6, reason: 'checkpoint signature does not verify' });
+      expect(await verifyLog(store.log)).toMatchObject({
+        ok: false,
+        seq: 6,
+        reason: 'checkpoint signature does not verify',
+      });
     });
 
     test('a tampered signature fails at the checkpoint', async () => {
       const cp = original[5] as EventRecord;
       const data = JSON.parse(cp.data) as { signature: string };
       const signature = (data.signature.startsWith('A') ? 'B' : 'A') + data.signature.slice(1);
-      const forged = original.map((r) => (r.seq === 6 ? { ...r, data: canonicalize({ ...data, signature }) as string } : r));
+      const forged = original.map((r) =>
+        r.seq === 6 ? { ...r, data: canonicalize({ ...data, signature }) as string } : r,
+      );
       await store.raw.replaceAll(rechain(forged, 5));
-      expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 6, reason: expect.stringContaining('signature') });
+      expect(await verifyLog(store.log)).toMatchObject({
+        ok: false,
+        seq: 6,
+        reason: expect.stringContaining('signature'),
+      });
     });
 
     test('the tampering reaches the export, and the export check names the same seq', async () => {

@@ -3,7 +3,16 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { prepareEvents, planAppend } from '../../src/log/append-plan.js';
-import { encodeRecord, eventToRecord, GENESIS_PREV, hashEvent, newEventId, nextAt, recordToEvent, sha256Hex } from '../../src/log/event.js';
+import {
+  encodeRecord,
+  eventToRecord,
+  GENESIS_PREV,
+  hashEvent,
+  newEventId,
+  nextAt,
+  recordToEvent,
+  sha256Hex,
+} from '../../src/log/event.js';
 import type { StoredEvent } from '../../src/log/event.js';
 
 const vector: StoredEvent = {
@@ -26,19 +35,27 @@ describe('hashEvent', () => {
   });
 
   test('refuses data that is not JSON', () => {
-    expect(() => hashEvent({ ...vector, data: { x: Number.NaN } })).toThrow(/\/data\/x: number must be finite/);
+    expect(() => hashEvent({ ...vector, data: { x: Number.NaN } })).toThrow(
+      /\/data\/x: number must be finite/,
+    );
   });
 
   test('the log computes the same hash through encodeRecord, for generated events', () => {
     const name = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/\p{Cs}/u.test(s));
     fc.assert(
-      fc.property(name, name, fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 1, max: 2 ** 40 }), (stream, actor, payload, seq) => {
-        const event: StoredEvent = { ...vector, seq, stream, actor, data: { payload: payload as never } };
-        const record = eventToRecord({ ...event, hash: hashEvent(event) });
-        expect(encodeRecord(record)).toBe(canonicalize({ ...event, hash: record.hash }));
-        expect(sha256Hex(encodeRecord(record, false))).toBe(record.hash);
-        expect(recordToEvent(record)).toEqual(JSON.parse(encodeRecord(record)));
-      }),
+      fc.property(
+        name,
+        name,
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        (stream, actor, payload, seq) => {
+          const event: StoredEvent = { ...vector, seq, stream, actor, data: { payload: payload as never } };
+          const record = eventToRecord({ ...event, hash: hashEvent(event) });
+          expect(encodeRecord(record)).toBe(canonicalize({ ...event, hash: record.hash }));
+          expect(sha256Hex(encodeRecord(record, false))).toBe(record.hash);
+          expect(recordToEvent(record)).toEqual(JSON.parse(encodeRecord(record)));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -53,7 +70,11 @@ describe('planAppend', () => {
       ],
       0,
     );
-    const plan = planAppend(prepared, { tail: { seq: 41, hash: 'f'.repeat(64), at: '2024-01-01T00:00:00.000Z' }, storedKeys: new Map(), nowMs: 0 });
+    const plan = planAppend(prepared, {
+      tail: { seq: 41, hash: 'f'.repeat(64), at: '2024-01-01T00:00:00.000Z' },
+      storedKeys: new Map(),
+      nowMs: 0,
+    });
     expect(plan.events.map((e) => e.seq)).toEqual([42, 43]);
     expect(plan.events[0]?.prev).toBe('f'.repeat(64));
     expect(plan.events[0]?.at).toBe('2024-01-01T00:00:00.000Z');
@@ -64,15 +85,20 @@ describe('planAppend', () => {
 describe('nextAt', () => {
   test('is the clock as ISO UTC with milliseconds, or the previous at when the clock went back', () => {
     expect(nextAt(Date.parse('2024-05-01T10:00:00.5Z'), undefined)).toBe('2024-05-01T10:00:00.500Z');
-    expect(nextAt(Date.parse('2024-05-01T10:00:00Z'), '2024-05-01T10:00:01.000Z')).toBe('2024-05-01T10:00:01.000Z');
-    expect(nextAt(Date.parse('2024-05-01T10:00:02Z'), '2024-05-01T10:00:01.000Z')).toBe('2024-05-01T10:00:02.000Z');
+    expect(nextAt(Date.parse('2024-05-01T10:00:00Z'), '2024-05-01T10:00:01.000Z')).toBe(
+      '2024-05-01T10:00:01.000Z',
+    );
+    expect(nextAt(Date.parse('2024-05-01T10:00:02Z'), '2024-05-01T10:00:01.000Z')).toBe(
+      '2024-05-01T10:00:02.000Z',
+    );
   });
 });
 
 describe('newEventId', () => {
   test('is a version 7 UUID that sorts by time', () => {
     const ids = [newEventId(1_700_000_000_000), newEventId(1_700_000_000_001), newEventId(1_800_000_000_000)];
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect([...ids].sort()).toEqual(ids);
     expect(ids[0]?.startsWith('018bcfe5-6800-7')).toBe(true);
     expect(new Set(Array.from({ length: 1000 }, () => newEventId(0))).size).toBe(1000);

@@ -23,15 +23,28 @@ let dir: string;
 let exported: Buffer;
 let events: StoredEvent[];
 
-const verifyBytes = (bytes: Buffer | string, options = {}): Promise<VerifyResult> => verifyExport(Readable.from([Buffer.from(bytes)]), options);
+const verifyBytes = (bytes: Buffer | string, options = {}): Promise<VerifyResult> =>
+  verifyExport(Readable.from([Buffer.from(bytes)]), options);
 const linesOf = (bytes: Buffer): string[] => bytes.toString('utf8').split('\n').slice(0, -1);
 const withLines = (lines: readonly string[]): string => lines.map((l) => l + '\n').join('');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-export-'));
   const clock = new FakeClock();
-  const log = await openSqliteEventLog({ dataDir: dir, clock: clock.now, signingKey: key, checkpointPolicy: { everyEvents: 4, everyMs: 3_600_000 } });
-  await log.append([{ type: 'note.added', stream: 'p', actor: 'u', data: { text: 'Grüße 😀 "quoted" \\ back\nslash', n: [1e21, -0.25] } }]);
+  const log = await openSqliteEventLog({
+    dataDir: dir,
+    clock: clock.now,
+    signingKey: key,
+    checkpointPolicy: { everyEvents: 4, everyMs: 3_600_000 },
+  });
+  await log.append([
+    {
+      type: 'note.added',
+      stream: 'p',
+      actor: 'u',
+      data: { text: 'Grüße 😀 "quoted" \\ back\nslash', n: [1e21, -0.25] },
+    },
+  ]);
   clock.advance(1500);
   await log.append(reports(5, 0));
   clock.advance(250);
@@ -53,19 +66,33 @@ describe('an untouched export', () => {
     expect(await verifyBytes(exported)).toEqual(ok);
     expect(await verifyBytes(exported.subarray(0, -1))).toEqual(ok);
     // Split at every byte boundary of a small chunk size: lines cross chunks, UTF-8 too.
-    expect(await verifyExport(Readable.from(Array.from({ length: Math.ceil(exported.length / 7) }, (_, i) => exported.subarray(i * 7, i * 7 + 7))))).toEqual(ok);
+    expect(
+      await verifyExport(
+        Readable.from(
+          Array.from({ length: Math.ceil(exported.length / 7) }, (_, i) =>
+            exported.subarray(i * 7, i * 7 + 7),
+          ),
+        ),
+      ),
+    ).toEqual(ok);
   });
 
   test('holds exactly the events, each as its JCS text with a matching hash', () => {
     const lines = linesOf(exported);
-    expect(JSON.parse(lines[0] as string)).toEqual({ vigilLog: 1, publicKeys: { [key.keyId]: key.publicKeyPem }, from: 1, to: events.length });
+    expect(JSON.parse(lines[0] as string)).toEqual({
+      vigilLog: 1,
+      publicKeys: { [key.keyId]: key.publicKeyPem },
+      from: 1,
+      to: events.length,
+    });
     expect(lines.slice(1)).toEqual(events.map((e) => canonicalize(e)));
     for (const e of events) expect(e.hash).toBe(hashEvent(e));
     expect(events[0]?.prev).toBe(GENESIS_PREV);
   });
 
   test('passes --head for any event it holds, and for seq 0', async () => {
-    for (const e of events) expect((await verifyBytes(exported, { head: { seq: e.seq, hash: e.hash } })).ok).toBe(true);
+    for (const e of events)
+      expect((await verifyBytes(exported, { head: { seq: e.seq, hash: e.hash } })).ok).toBe(true);
     expect((await verifyBytes(exported, { head: { seq: 0, hash: GENESIS_PREV } })).ok).toBe(true);
   });
 });
@@ -89,34 +116,72 @@ describe('a tampered export fails at the first seq at fault', () => {
   test('for a line removed, repeated, moved or added in the middle', async () => {
     const lines = linesOf(exported);
     const [header, ...body] = lines as [string, ...string[]];
-    expect(await verifyBytes(withLines([header, ...body.slice(0, 2), ...body.slice(3)]))).toMatchObject({ ok: false, seq: 3 });
-    expect(await verifyBytes(withLines([header, ...body.slice(0, 3), body[2] as string, ...body.slice(3)]))).toMatchObject({ ok: false, seq: 4 });
-    expect(await verifyBytes(withLines([header, body[0] as string, body[2] as string, body[1] as string, ...body.slice(3)]))).toMatchObject({ ok: false, seq: 2 });
+    expect(await verifyBytes(withLines([header, ...body.slice(0, 2), ...body.slice(3)]))).toMatchObject({
+      ok: false,
+      seq: 3,
+    });
+    expect(
+      await verifyBytes(withLines([header, ...body.slice(0, 3), body[2] as string, ...body.slice(3)])),
+    ).toMatchObject({ ok: false, seq: 4 });
+    expect(
+      await verifyBytes(
+        withLines([header, body[0] as string, body[2] as string, body[1] as string, ...body.slice(3)]),
+      ),
+    ).toMatchObject({ ok: false, seq: 2 });
     const forged = { ...events[1]!, id: '018f0000-0000-7000-8000-0000000000ff', data: { forged: true } };
-    const inserted = [header, body[0] as string, canonicalize({ ...forged, hash: hashEvent(forged) }) as string, ...body.slice(1)];
+    const inserted = [
+      header,
+      body[0] as string,
+      canonicalize({ ...forged, hash: hashEvent(forged) }) as string,
+      ...body.slice(1),
+    ];
     expect(await verifyBytes(withLines(inserted))).toMatchObject({ ok: false, seq: 3 });
-    expect(await verifyBytes(withLines([header, ...body, '']))).toMatchObject({ ok: false, seq: events.length + 1 });
+    expect(await verifyBytes(withLines([header, ...body, '']))).toMatchObject({
+      ok: false,
+      seq: events.length + 1,
+    });
   });
 
   test('for a log cut short: by the header, or else by --head', async () => {
     const lines = linesOf(exported);
     const n = events.length;
-    expect(await verifyBytes(withLines(lines.slice(0, -2)))).toMatchObject({ ok: false, seq: n - 1, reason: expect.stringContaining('header announces') });
+    expect(await verifyBytes(withLines(lines.slice(0, -2)))).toMatchObject({
+      ok: false,
+      seq: n - 1,
+      reason: expect.stringContaining('header announces'),
+    });
     const header = JSON.parse(lines[0] as string) as { publicKeys: Record<string, string> };
-    const rewritten = [encodeExportHeader({ vigilLog: 1, publicKeys: header.publicKeys, from: 1, to: n - 2 }), ...lines.slice(1, -2)];
+    const rewritten = [
+      encodeExportHeader({ vigilLog: 1, publicKeys: header.publicKeys, from: 1, to: n - 2 }),
+      ...lines.slice(1, -2),
+    ];
     expect((await verifyBytes(withLines(rewritten))).ok).toBe(true);
     const seen = parseHeadClaim(`${n}:${events[n - 1]?.hash}`);
-    expect(await verifyBytes(withLines(rewritten), { head: seen })).toMatchObject({ ok: false, seq: n - 1, reason: expect.stringContaining('removed') });
+    expect(await verifyBytes(withLines(rewritten), { head: seen })).toMatchObject({
+      ok: false,
+      seq: n - 1,
+      reason: expect.stringContaining('removed'),
+    });
   });
 
   test('for CRLF line ends, a byte-order mark, or bytes that are not UTF-8', async () => {
     // The header is read as JSON, which allows a trailing \r; an event line is not.
-    expect(await verifyBytes(exported.toString('utf8').replaceAll('\n', '\r\n'))).toMatchObject({ ok: false, seq: 1 });
-    expect(await verifyBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), exported]))).toMatchObject({ ok: false, seq: 0 });
+    expect(await verifyBytes(exported.toString('utf8').replaceAll('\n', '\r\n'))).toMatchObject({
+      ok: false,
+      seq: 1,
+    });
+    expect(await verifyBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), exported]))).toMatchObject({
+      ok: false,
+      seq: 0,
+    });
     const at = exported.indexOf('Gr') + 2; // the first byte of ü
     const broken = Buffer.from(exported);
     broken[at] = 0xff;
-    expect(await verifyBytes(broken)).toMatchObject({ ok: false, seq: 1, reason: expect.stringContaining('UTF-8') });
+    expect(await verifyBytes(broken)).toMatchObject({
+      ok: false,
+      seq: 1,
+      reason: expect.stringContaining('UTF-8'),
+    });
   });
 
   test('for a bad header, at seq 0', async () => {
@@ -128,11 +193,17 @@ describe('a tampered export fails at the first seq at fault', () => {
       '[]',
       JSON.stringify({ vigilLog: 2, publicKeys: header.publicKeys, from: 1, to: body.length }),
       JSON.stringify({ vigilLog: 1, publicKeys: header.publicKeys, from: 0, to: body.length }),
-      JSON.stringify({ vigilLog: 1, publicKeys: { ['0123456789abcdef']: key.publicKeyPem }, from: 1, to: body.length }),
+      JSON.stringify({
+        vigilLog: 1,
+        publicKeys: { ['0123456789abcdef']: key.publicKeyPem },
+        from: 1,
+        to: body.length,
+      }),
       JSON.stringify({ vigilLog: 1, publicKeys: { [key.keyId]: 'junk' }, from: 1, to: body.length }),
       JSON.stringify({ vigilLog: 1, publicKeys: header.publicKeys, from: 1, to: 'all' }),
     ];
-    for (const bad of cases) expect(await verifyBytes(withLines([bad, ...body])), bad).toMatchObject({ ok: false, seq: 0 });
+    for (const bad of cases)
+      expect(await verifyBytes(withLines([bad, ...body])), bad).toMatchObject({ ok: false, seq: 0 });
     expect(await verifyBytes('')).toMatchObject({ ok: false, seq: 0 });
   });
 
@@ -150,12 +221,21 @@ describe('a tampered export fails at the first seq at fault', () => {
       prev = hash;
     }
     const file = withLines([
-      encodeExportHeader({ vigilLog: 1, publicKeys: { [forger.keyId]: forger.publicKeyPem }, from: 1, to: forged.length }),
+      encodeExportHeader({
+        vigilLog: 1,
+        publicKeys: { [forger.keyId]: forger.publicKeyPem },
+        from: 1,
+        to: forged.length,
+      }),
       ...forged.map((e) => canonicalize(e) as string),
     ]);
     expect((await verifyBytes(file)).ok).toBe(true);
     const checkpointSeq = events.find((e) => e.type === 'log.checkpoint')?.seq;
-    expect(await verifyBytes(file, { trustedPublicKeys: [key.publicKeyPem] })).toMatchObject({ ok: false, seq: checkpointSeq, reason: expect.stringContaining('unknown key') });
+    expect(await verifyBytes(file, { trustedPublicKeys: [key.publicKeyPem] })).toMatchObject({
+      ok: false,
+      seq: checkpointSeq,
+      reason: expect.stringContaining('unknown key'),
+    });
     expect((await verifyBytes(exported, { trustedPublicKeys: [key.publicKeyPem] })).ok).toBe(true);
   });
 });
@@ -187,7 +267,9 @@ test('exportLog writes to a stream it leaves open, and refuses a bad range', asy
     expect(sink.writable).toBe(true);
     expect(linesOf(Buffer.concat(chunks))).toHaveLength(3);
     await expect(exportLog(log, sink, { from: 0 })).rejects.toMatchObject({ code: 'EVENT_INVALID' });
-    await expect(exportLog(log, join(dir, 'no', 'such', 'dir', 'x.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(exportLog(log, join(dir, 'no', 'such', 'dir', 'x.jsonl'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   } finally {
     await log.close();
   }

@@ -11,18 +11,62 @@ import { encodeJcs } from '../../src/log/jcs.js';
 
 /** Characters that make JSON interesting: escapes, controls, non-BMP, digits, punctuation. */
 const char = fc.oneof(
-  fc.constantFrom('a', 'b', 'z', '0', '1', '9', '-', '.', '"', '\\', '/', '\n', '\t', '\u0000', '\u001f', '\u007f', '\u2028', 'é', '€', '\ufb33', '😀', '\u0080'),
+  fc.constantFrom(
+    'a',
+    'b',
+    'z',
+    '0',
+    '1',
+    '9',
+    '-',
+    '.',
+    '"',
+    '\\',
+    '/',
+    '\n',
+    '\t',
+    '\u0000',
+    '\u001f',
+    '\u007f',
+    '\u2028',
+    'é',
+    '€',
+    '\ufb33',
+    '😀',
+    '\u0080',
+  ),
   fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
 );
 const text = fc.array(char, { maxLength: 8 }).map((chars) => chars.join(''));
-const key = fc.oneof(text, fc.constantFrom('1', '10', '9', '0', '01', '-1', '4294967294', '4294967295', 'toJSON', '__proto__x'));
+const key = fc.oneof(
+  text,
+  fc.constantFrom('1', '10', '9', '0', '01', '-1', '4294967294', '4294967295', 'toJSON', '__proto__x'),
+);
 const number = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
-  fc.constantFrom(0, -0, 1e21, 1e-7, 123456789012345680000, 5e-324, 1.7976931348623157e308, 0.1, Number('333333333.33333329')),
+  fc.constantFrom(
+    0,
+    -0,
+    1e21,
+    1e-7,
+    123456789012345680000,
+    5e-324,
+    1.7976931348623157e308,
+    0.1,
+    Number('333333333.33333329'),
+  ),
 );
 const json = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, fc.constant(null), fc.boolean(), number, text, tie('array'), tie('object')),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    number,
+    text,
+    tie('array'),
+    tie('object'),
+  ),
   array: fc.array(tie('value'), { maxLength: 4 }),
   object: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
 })).value;
@@ -43,11 +87,21 @@ describe('encodeJcs', () => {
     const input = JSON.parse(
       '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
     ) as unknown;
-    expect(encodeJcs(input)).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+    expect(encodeJcs(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
   });
 
   test('sorts member names by UTF-16 code units, as RFC 8785 section 3.2.3 shows', () => {
-    const input = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '😀': 'Emoji: Grinning Face', '\u0080': 'Control', 'ö': 'Latin Small Letter O With Diaeresis' };
+    const input = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '😀': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      ö: 'Latin Small Letter O With Diaeresis',
+    };
     const names = Object.keys(JSON.parse(encodeJcs(input)) as object);
     // JSON.parse puts the array index "1" first again; compare the text order instead.
     expect(encodeJcs(input).indexOf('"\\r"')).toBeLessThan(encodeJcs(input).indexOf('"1"'));
@@ -58,11 +112,16 @@ describe('encodeJcs', () => {
   });
 
   test('orders array-index names as text, not as numbers', () => {
-    expect(encodeJcs({ b: 1, 10: 2, 9: 3, a: { 2: 0, 10: 1 } })).toBe('{"10":2,"9":3,"a":{"10":1,"2":0},"b":1}');
+    expect(encodeJcs({ b: 1, 10: 2, 9: 3, a: { 2: 0, 10: 1 } })).toBe(
+      '{"10":2,"9":3,"a":{"10":1,"2":0},"b":1}',
+    );
   });
 
   test('agrees with canonicalize on generated JSON', () => {
-    fc.assert(fc.property(json, (value) => encodeJcs(value) === canonicalize(value)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(json, (value) => encodeJcs(value) === canonicalize(value)),
+      { numRuns: 3000 },
+    );
   });
 
   test('leaves out undefined members and never changes its input', () => {
@@ -117,8 +176,15 @@ describe('scanCanonicalObject', () => {
         const t = canonicalize(value) as string;
         const scan = scanCanonicalObject(t);
         if (!scan.ok) return false;
-        const members = scan.members.map((m) => [m.key, JSON.parse(t.slice(m.valueStart, m.valueEnd)) as unknown]);
-        const keyAt = scan.members.every((m) => JSON.parse(t.slice(m.keyStart, t.indexOf(':', m.keyStart + JSON.stringify(m.key).length - 1))) === m.key);
+        const members = scan.members.map((m) => [
+          m.key,
+          JSON.parse(t.slice(m.valueStart, m.valueEnd)) as unknown,
+        ]);
+        const keyAt = scan.members.every(
+          (m) =>
+            JSON.parse(t.slice(m.keyStart, t.indexOf(':', m.keyStart + JSON.stringify(m.key).length - 1))) ===
+            m.key,
+        );
         expect(Object.fromEntries(members)).toEqual(JSON.parse(t));
         return keyAt;
       }),
@@ -127,7 +193,34 @@ describe('scanCanonicalObject', () => {
   });
 
   const edits = fc.oneof(
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), c: fc.constantFrom(' ', '"', '\\', '0', '1', 'e', 'E', '.', '-', '+', ',', ':', '{', '}', '[', ']', 'u', '/', 'a', '\u0001', '\ud800', '\udc00') }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      c: fc.constantFrom(
+        ' ',
+        '"',
+        '\\',
+        '0',
+        '1',
+        'e',
+        'E',
+        '.',
+        '-',
+        '+',
+        ',',
+        ':',
+        '{',
+        '}',
+        '[',
+        ']',
+        'u',
+        '/',
+        'a',
+        '\u0001',
+        '\ud800',
+        '\udc00',
+      ),
+    }),
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('swap' as const), at: fc.nat() }),
   );

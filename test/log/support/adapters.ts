@@ -70,7 +70,9 @@ const sqlite: AdapterFixture = {
       },
       async replaceAll(records) {
         unlock();
-        const insert = db.prepare(`INSERT INTO events (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        const insert = db.prepare(
+          `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
         db.transaction(() => {
           db.exec('DELETE FROM events');
           for (const r of records) insert.run(COLUMNS.map((c) => r[c]));
@@ -117,7 +119,9 @@ const postgres: AdapterFixture = {
     };
     const raw: RawStore = {
       async rows() {
-        const { rows } = await client.query<EventRecord & { seq: string }>(`SELECT ${COLUMNS.join(', ')} FROM ${schema}.events ORDER BY seq`);
+        const { rows } = await client.query<EventRecord & { seq: string }>(
+          `SELECT ${COLUMNS.join(', ')} FROM ${schema}.events ORDER BY seq`,
+        );
         return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
       },
       async update(seq, column, value) {
@@ -129,7 +133,10 @@ const postgres: AdapterFixture = {
         await client.query('BEGIN');
         await client.query(`DELETE FROM ${schema}.events`);
         for (const r of records) {
-          await client.query(`INSERT INTO ${schema}.events (${COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, COLUMNS.map((c) => r[c]));
+          await client.query(
+            `INSERT INTO ${schema}.events (${COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            COLUMNS.map((c) => r[c]),
+          );
         }
         await client.query('COMMIT');
       },

@@ -3,7 +3,15 @@
  * cannot load TypeScript). Transpiled once per test file into a temporary folder that links
  * the project's node_modules; imports already end in `.js`, so the tree runs as it is.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +27,11 @@ export function compileLogForChildren(): { dir: string; remove: () => void } {
     for (const name of readdirSync(join(root, folder))) {
       if (!name.endsWith('.ts')) continue;
       const output = ts.transpileModule(readFileSync(join(root, folder, name), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2022,
+          verbatimModuleSyntax: true,
+        },
       });
       writeFileSync(join(dir, folder, name.replace(/\.ts$/, '.js')), output.outputText);
     }

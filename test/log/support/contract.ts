@@ -54,7 +54,12 @@ export function reports(n: number, start = 0, stream = 'problem-a'): NewEvent[] 
     type: 'report.received',
     stream,
     actor: 'user-7',
-    data: { reportId: `r-${start + k}`, grade: 'B2', text: `Column seen near the crossing, item ${start + k}`, weight: (start + k) / 8 },
+    data: {
+      reportId: `r-${start + k}`,
+      grade: 'B2',
+      text: `Column seen near the crossing, item ${start + k}`,
+      weight: (start + k) / 8,
+    },
   }));
 }
 
