@@ -27,7 +27,7 @@ const CREATE = [
   'CREATE INDEX proj_corrections_by_problem ON proj_corrections (problem, at_ms)',
   // The level timeline of spec section 6 under each model version: one row per change.
   `CREATE TABLE proj_levels (problem TEXT NOT NULL, version INTEGER NOT NULL, instant_ms BIGINT NOT NULL,
-     level INTEGER NOT NULL, p_dangerous DOUBLE PRECISION NOT NULL, leading TEXT NOT NULL,
+     level INTEGER NOT NULL, p_dangerous DOUBLE PRECISION NOT NULL, leading_hypothesis TEXT NOT NULL,
      PRIMARY KEY (problem, version, instant_ms))`,
   // The counted reports and the replay state after an evaluation instant, every so many reports.
   `CREATE TABLE proj_snapshots (problem TEXT NOT NULL, version INTEGER NOT NULL, instant_ms BIGINT NOT NULL,

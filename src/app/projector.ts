@@ -264,7 +264,7 @@ export class Projector {
     if (level !== state.level || level !== state.levelBefore) {
       await tx.run('DELETE FROM proj_levels WHERE problem = ? AND version = ? AND instant_ms = ?', [problemId, state.version, state.lastInstant]);
       if (level !== state.levelBefore) {
-        await tx.run('INSERT INTO proj_levels (problem, version, instant_ms, level, p_dangerous, leading) VALUES (?, ?, ?, ?, ?, ?)', [
+        await tx.run('INSERT INTO proj_levels (problem, version, instant_ms, level, p_dangerous, leading_hypothesis) VALUES (?, ?, ?, ?, ?, ?)', [
           problemId,
           state.version,
           state.lastInstant,
@@ -310,7 +310,7 @@ export class Projector {
     await tx.run('DELETE FROM proj_levels WHERE problem = ? AND version = ?', [problemId, model.version]);
     const index = new Map(model.problem.warning.levels.map((l, k) => [l.id, k]));
     for (const change of timeline.changes) {
-      await tx.run('INSERT INTO proj_levels (problem, version, instant_ms, level, p_dangerous, leading) VALUES (?, ?, ?, ?, ?, ?)', [
+      await tx.run('INSERT INTO proj_levels (problem, version, instant_ms, level, p_dangerous, leading_hypothesis) VALUES (?, ?, ?, ?, ?, ?)', [
         problemId,
         model.version,
         parseInstant(change.at) ?? 0,
