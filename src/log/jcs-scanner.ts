@@ -46,10 +46,27 @@ export function scanCanonicalObject(text: string): ScanResult {
   return new Scanner(text).run();
 }
 
+/** Orders two strings by UTF-16 code units: negative, zero or positive. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a === b ? 0 : 1;
+}
+
+/** compareText of two spans of `text`, without making strings of them. */
+function compareSpans(text: string, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const n = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(aStart + i) - text.charCodeAt(bStart + i);
+    if (d !== 0) return d;
+  }
+  return aEnd - aStart - (bEnd - bStart);
+}
+
 class Scanner {
   private at = 0;
   private failure: { offset: number; reason: string } | undefined;
   private readonly members: MemberSpan[] = [];
+  /** Whether the string just scanned had an escape sequence. */
+  private escaped = false;
 
   constructor(private readonly text: string) {}
 
@@ -89,25 +106,43 @@ class Scanner {
       this.at++;
       return true;
     }
-    let previousKey: string | undefined;
+    // The previous name as a span of the text (no string is made for names without escapes).
+    let previousStart = -1;
+    let previousEnd = -1;
+    let previousEscaped = false;
     for (;;) {
       const keyStart = this.at;
       if (this.text.charCodeAt(keyStart) !== QUOTE) return this.fail('expected a member name');
+      this.escaped = false;
       if (!this.string()) return false;
-      const raw = this.text.slice(keyStart + 1, this.at - 1);
-      const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-      if (previousKey !== undefined && !(previousKey < key)) {
-        return this.fail(
-          key === previousKey ? `duplicate member "${key}"` : `member "${key}" out of canonical order`,
-          keyStart,
-        );
+      const escaped = this.escaped;
+      if (previousStart >= 0) {
+        const order =
+          escaped || previousEscaped
+            ? compareText(this.nameAt(previousStart, previousEnd), this.nameAt(keyStart, this.at))
+            : compareSpans(this.text, previousStart + 1, previousEnd - 1, keyStart + 1, this.at - 1);
+        if (order >= 0) {
+          const key = this.nameAt(keyStart, this.at);
+          return this.fail(
+            order === 0 ? `duplicate member "${key}"` : `member "${key}" out of canonical order`,
+            keyStart,
+          );
+        }
       }
-      previousKey = key;
+      previousStart = keyStart;
+      previousEnd = this.at;
+      previousEscaped = escaped;
       if (this.text.charCodeAt(this.at) !== 0x3a) return this.fail('expected ":"');
       this.at++;
       const valueStart = this.at;
       if (!this.value(depth + 1)) return false;
-      if (depth === 0) this.members.push({ key, keyStart, valueStart, valueEnd: this.at });
+      if (depth === 0)
+        this.members.push({
+          key: this.nameAt(keyStart, previousEnd),
+          keyStart,
+          valueStart,
+          valueEnd: this.at,
+        });
       const next = this.text.charCodeAt(this.at++);
       if (next === 0x7d) return true;
       if (next !== 0x2c) return this.fail('expected "," or "}"', this.at - 1);
@@ -157,8 +192,15 @@ class Scanner {
     }
   }
 
+  /** The member name whose quoted text spans [start, end). */
+  private nameAt(start: number, end: number): string {
+    const raw = this.text.slice(start + 1, end - 1);
+    return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+  }
+
   /** One escape sequence at `this.at` (the backslash), as JSON.stringify would write it. */
   private escape(): boolean {
+    this.escaped = true;
     const e = this.text[this.at + 1];
     if (e === '"' || e === '\\' || e === 'b' || e === 'f' || e === 'n' || e === 'r' || e === 't') {
       this.at += 2;

@@ -128,7 +128,7 @@ class ChainVerifier {
         seq,
         `members must be exactly ${EVENT_MEMBERS.join(', ')}; found ${m.map((member) => member.key).join(', ')}`,
       );
-    const [actor, at, data, hash, id, prev, seqSpan, stream, type] = m as [
+    const [, at, data, hash, , prev, seqSpan, , type] = m as [
       MemberSpan,
       MemberSpan,
       MemberSpan,
@@ -139,16 +139,11 @@ class ChainVerifier {
       MemberSpan,
       MemberSpan,
     ];
-    for (const [name, span] of [
-      ['actor', actor],
-      ['at', at],
-      ['hash', hash],
-      ['id', id],
-      ['prev', prev],
-      ['stream', stream],
-      ['type', type],
-    ] as const) {
-      if (line.charCodeAt(span.valueStart) !== QUOTE) return this.fail(seq, `${name} is not a string`);
+    for (let i = 0; i < m.length; i++) {
+      const span = m[i] as MemberSpan;
+      if (span !== data && span !== seqSpan && line.charCodeAt(span.valueStart) !== QUOTE) {
+        return this.fail(seq, `${span.key} is not a string`);
+      }
     }
     if (line.charCodeAt(data.valueStart) !== 0x7b) return this.fail(seq, 'data is not an object');
     // The line is canonical, so the event without its hash is the line without that member.
@@ -414,8 +409,13 @@ export async function verifyExport(
         carry = Buffer.concat([carry, bytes]);
         continue;
       }
-      const lines = bytes.subarray(0, lastNewline + 1);
-      going = feed(carry.length === 0 ? lines : Buffer.concat([carry, lines]));
+      let start = 0;
+      if (carry.length > 0) {
+        // Finish the line begun in an earlier chunk without copying this whole chunk.
+        start = bytes.indexOf(0x0a) + 1;
+        going = feed(Buffer.concat([carry, bytes.subarray(0, start)]));
+      }
+      if (going && start <= lastNewline) going = feed(bytes.subarray(start, lastNewline + 1));
       carry = Buffer.from(bytes.subarray(lastNewline + 1));
       if (!going) break;
     }
