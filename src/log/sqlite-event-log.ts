@@ -145,7 +145,7 @@ class SqliteEventLog implements EventLog {
     this.appendBatch = (prepared, force) => transaction.immediate(prepared, force);
     const key = options.signingKey;
     if (key !== undefined)
-      this.statements.insertPublicKey.run(key.keyId, key.publicKeyPem, new Date().toISOString());
+      this.statements.insertPublicKey.run(key.keyId, key.publicKeyPem, new Date(this.now()).toISOString());
   }
 
   /** Runs inside the write transaction: read what the plan needs, plan, write. */
