@@ -140,6 +140,7 @@ export async function runLogBench(): Promise<BenchResult[]> {
         unit: 'events/s',
         target: '>= 300,000',
       },
+      { name: 'read the same rows with better-sqlite3 (baseline)', value: perSecond(readMs), unit: 'rows/s' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
