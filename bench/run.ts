@@ -4,9 +4,11 @@
  */
 import { runAssessmentBench } from './assessment-bench.js';
 import { printResults, type BenchResult } from './measure.js';
+import { runStoreBench } from './store-bench.js';
 
 const SUITES: Record<string, { title: string; run: () => BenchResult[] | Promise<BenchResult[]> }> = {
   assessment: { title: 'Assessment engine: 10 hypotheses x 200 indicators, 100,000 reports', run: runAssessmentBench },
+  store: { title: 'Store: import with hashing and projections; as-of assessments', run: runStoreBench },
 };
 
 const wanted = process.argv.slice(2);

@@ -41,6 +41,19 @@ class PostgresSql implements SqlDatabase {
     return (await this.client.query(numbered(sql), [...params])).rows as R[];
   }
 
+  async insertMany(into: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    const width = rows[0]?.length ?? 0;
+    if (width === 0) return;
+    // Chunks within PostgreSQL's 65,535 parameters per statement.
+    const perChunk = Math.floor(60_000 / width);
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const chunk = rows.slice(start, start + perChunk);
+      let n = 0;
+      const values = chunk.map((row) => `(${row.map(() => `$${++n}`).join(', ')})`).join(', ');
+      await this.client.query(`INSERT INTO ${into} VALUES ${values}`, chunk.flat());
+    }
+  }
+
   async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
     if (this.client !== this.pool) return fn(this);
     const client = await this.pool.connect();

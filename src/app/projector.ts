@@ -54,6 +54,8 @@ export class Projector {
   /** Problems whose timeline must be rebuilt at the end of the batch, from this instant (-Infinity: all). */
   #dirty = new Map<string, number>();
   #cursor = 0;
+  /** The first seq of the batch being applied: replays restored meanwhile stop before it. */
+  #batchStart = Infinity;
 
   constructor(
     readonly db: SqlDatabase,
@@ -98,7 +100,12 @@ export class Projector {
     if (fresh[0]!.seq !== this.#cursor + 1) return this.catchUp();
     try {
       await this.db.transaction(async (tx) => {
+        // First every row, so that a replay rebuilt within the batch reads what it holds;
+        // then the replays advance over the batch's reports in order.
+        await this.#insertRows(tx, fresh);
+        this.#batchStart = fresh[0]!.seq;
         for (const event of fresh) await this.#applyOne(tx, event);
+        this.#batchStart = Number.MAX_SAFE_INTEGER;
         for (const [problem, from] of this.#dirty) await this.#rebuild(tx, problem, from);
         this.#dirty = new Map();
         await tx.run("UPDATE proj_meta SET value = ? WHERE name = 'cursor'", [String(fresh[fresh.length - 1]!.seq)]);
@@ -112,9 +119,27 @@ export class Projector {
     }
   }
 
-  async #applyOne(tx: SqlDatabase, event: StoredEvent): Promise<void> {
-    switch (event.type) {
-      case PROBLEM_DEFINED: {
+  /** Inserts the rows of a batch's events into the tables that simply record them. */
+  async #insertRows(tx: SqlDatabase, events: readonly StoredEvent[]): Promise<void> {
+    const reports: (string | number)[][] = [];
+    for (const event of events) {
+      if (event.type === REPORT_RECEIVED) {
+        const data = event.data as unknown as ReportReceivedData;
+        const wire = data.report;
+        reports.push([
+          event.stream,
+          wire.id,
+          event.seq,
+          parseInstant(wire.received) ?? 0,
+          eventTime(event),
+          wire.indicator,
+          wire.source,
+          data.classification,
+          JSON.stringify(data.compartments),
+          data.backfilled ? 1 : 0,
+          JSON.stringify(wire),
+        ]);
+      } else if (event.type === PROBLEM_DEFINED) {
         const data = event.data as unknown as ProblemDefinedData;
         await tx.run('INSERT INTO proj_problem_versions (problem, version, seq, at_ms, actor, model) VALUES (?, ?, ?, ?, ?, ?)', [
           event.stream,
@@ -124,39 +149,7 @@ export class Projector {
           event.actor,
           JSON.stringify(data.problem),
         ]);
-        this.#states.delete(event.stream);
-        this.#markDirty(event.stream, -Infinity);
-        return;
-      }
-      case REPORT_RECEIVED: {
-        const data = event.data as unknown as ReportReceivedData;
-        const report = fromWire(data.report);
-        await tx.run(
-          `INSERT INTO proj_reports (problem, id, seq, received_ms, event_at_ms, indicator, source, classification, compartments, backfilled, body)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            event.stream,
-            report.id,
-            event.seq,
-            report.received,
-            eventTime(event),
-            report.indicator,
-            report.source,
-            data.classification,
-            JSON.stringify(data.compartments),
-            data.backfilled ? 1 : 0,
-            JSON.stringify(data.report),
-          ],
-        );
-        if (this.#dirty.get(event.stream) === -Infinity) return;
-        const state = await this.#stateFor(tx, event.stream);
-        if (state === undefined) return;
-        if (report.received < state.lastInstant) this.#markDirty(event.stream, report.received);
-        else if (!this.#dirty.has(event.stream)) await this.#advance(tx, event.stream, state, report);
-        return;
-      }
-      case REPORT_RETRACTED:
-      case REPORT_REGRADED: {
+      } else if (event.type === REPORT_RETRACTED || event.type === REPORT_REGRADED) {
         const data = event.data as unknown as ReportRetractedData | ReportRegradedData;
         await tx.run('INSERT INTO proj_corrections (seq, problem, report, at_ms, type, body) VALUES (?, ?, ?, ?, ?, ?)', [
           event.seq,
@@ -166,9 +159,34 @@ export class Projector {
           event.type,
           JSON.stringify(data),
         ]);
+      }
+    }
+    await tx.insertMany(
+      'proj_reports (problem, id, seq, received_ms, event_at_ms, indicator, source, classification, compartments, backfilled, body)',
+      reports,
+    );
+  }
+
+  /** Moves the replays on by one event whose rows are already inserted. */
+  async #applyOne(tx: SqlDatabase, event: StoredEvent): Promise<void> {
+    switch (event.type) {
+      case PROBLEM_DEFINED:
+        this.#states.delete(event.stream);
         this.#markDirty(event.stream, -Infinity);
         return;
+      case REPORT_RECEIVED: {
+        if (this.#dirty.get(event.stream) === -Infinity) return;
+        const report = fromWire((event.data as unknown as ReportReceivedData).report);
+        const state = await this.#stateFor(tx, event.stream);
+        if (state === undefined) return;
+        if (report.received < state.lastInstant) this.#markDirty(event.stream, report.received);
+        else if (!this.#dirty.has(event.stream)) await this.#advance(tx, event.stream, state, report);
+        return;
       }
+      case REPORT_RETRACTED:
+      case REPORT_REGRADED:
+        this.#markDirty(event.stream, -Infinity);
+        return;
       default:
         return;
     }
@@ -200,7 +218,7 @@ export class Projector {
       this.#markDirty(problem, -Infinity);
       return undefined;
     }
-    const state = await this.#restore(tx, problem, model, Infinity);
+    const state = await this.#restore(tx, problem, model, Infinity, this.#batchStart);
     this.#states.set(problem, state);
     return state;
   }
@@ -210,7 +228,13 @@ export class Projector {
    * `before` (none when `before` is -Infinity), every report received after that snapshot is
    * replayed. Level rows and snapshots after the snapshot are recomputed.
    */
-  async #restore(tx: SqlDatabase, problemId: string, model: { version: number; problem: Problem }, before: number): Promise<ReplayState> {
+  async #restore(
+    tx: SqlDatabase,
+    problemId: string,
+    model: { version: number; problem: Problem },
+    before: number,
+    beforeSeq = Number.MAX_SAFE_INTEGER,
+  ): Promise<ReplayState> {
     const snapshots =
       before === -Infinity
         ? []
@@ -245,8 +269,8 @@ export class Projector {
     await tx.run('DELETE FROM proj_levels WHERE problem = ? AND version = ? AND instant_ms > ?', [problemId, model.version, after]);
     // Reports at the snapshot's own instant may have come after it was taken: read them again.
     const rows = await tx.all<{ id: string; body: string }>(
-      'SELECT id, body FROM proj_reports WHERE problem = ? AND received_ms >= ? ORDER BY received_ms, seq',
-      [problemId, after],
+      'SELECT id, body FROM proj_reports WHERE problem = ? AND received_ms >= ? AND seq < ? ORDER BY received_ms, seq',
+      [problemId, after, beforeSeq],
     );
     for (const row of rows) if (!held.has(row.id)) await this.#advance(tx, problemId, state, fromWire(JSON.parse(row.body)));
     return state;

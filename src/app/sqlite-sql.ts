@@ -34,6 +34,17 @@ class SqliteSql implements SqlDatabase {
     return this.#prepare(sql).all(...params) as R[];
   }
 
+  async insertMany(into: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    const first = rows[0];
+    if (first === undefined) return;
+    const statement = this.#prepare(`INSERT INTO ${into} VALUES (${first.map(() => '?').join(', ')})`);
+    const insert = () => {
+      for (const row of rows) statement.run(...row);
+    };
+    if (this.db.inTransaction) insert();
+    else this.db.transaction(insert)();
+  }
+
   async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
     // better-sqlite3 transactions are synchronous; ours may await between statements, so use
     // explicit BEGIN/COMMIT (nested calls join the outer transaction).

@@ -90,13 +90,18 @@ export async function openEventLog(options: StoreOptions = {}): Promise<{ log: E
 }
 
 export class Store {
+  /** Events appended through this store, checkpoints included, waiting to be projected. */
+  readonly #appended: StoredEvent[] = [];
+
   private constructor(
     readonly log: EventLog,
     readonly db: SqlDatabase,
     readonly projector: Projector,
     readonly signingKey: SigningKey,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    log.subscribe((events) => this.#appended.push(...events));
+  }
 
   /** Opens (creating when needed) the store and catches its projections up with the log. */
   static async open(options: StoreOptions = {}): Promise<Store> {
@@ -116,10 +121,14 @@ export class Store {
     return new Store(log, db, projector, signingKey, clock);
   }
 
-  /** Appends events and projects them. */
+  /**
+   * Appends events and projects them (those the log hands back as appended; anything else,
+   * such as another process's events, is read from the log).
+   */
   async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
     const stored = await this.log.append(events);
-    await this.projector.catchUp();
+    await this.projector.apply(this.#appended.splice(0));
+    if ((await this.log.head())?.seq !== this.projector.cursor) await this.projector.catchUp();
     return stored;
   }
 
