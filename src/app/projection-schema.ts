@@ -6,9 +6,9 @@
 import type { SqlDatabase } from './sql.js';
 
 /** Bump when the tables below change; older tables are dropped and rebuilt from the log. */
-export const PROJECTION_SCHEMA_VERSION = 1;
+export const PROJECTION_SCHEMA_VERSION = 2;
 
-const TABLES = ['proj_problem_versions', 'proj_reports', 'proj_corrections', 'proj_levels', 'proj_snapshots', 'proj_meta'];
+const TABLES = ['proj_current', 'proj_problem_versions', 'proj_reports', 'proj_corrections', 'proj_levels', 'proj_snapshots', 'proj_meta'];
 
 const CREATE = [
   // name -> value: 'schema' (version), 'cursor' (the seq of the last event projected).
@@ -29,6 +29,11 @@ const CREATE = [
   `CREATE TABLE proj_levels (problem TEXT NOT NULL, version INTEGER NOT NULL, instant_ms BIGINT NOT NULL,
      level INTEGER NOT NULL, p_dangerous DOUBLE PRECISION NOT NULL, leading_hypothesis TEXT NOT NULL,
      PRIMARY KEY (problem, version, instant_ms))`,
+  // The current assessment of each problem, as of its latest report: kept up to date report by
+  // report from the replay (what a list of problems shows without assessing each).
+  `CREATE TABLE proj_current (problem TEXT PRIMARY KEY, version INTEGER NOT NULL, instant_ms BIGINT NOT NULL,
+     level TEXT NOT NULL, p_dangerous DOUBLE PRECISION NOT NULL, leading_hypothesis TEXT NOT NULL,
+     posterior TEXT NOT NULL, counted INTEGER NOT NULL, seq BIGINT NOT NULL)`,
   // The counted reports and the replay state after an evaluation instant, every so many reports.
   `CREATE TABLE proj_snapshots (problem TEXT NOT NULL, version INTEGER NOT NULL, instant_ms BIGINT NOT NULL,
      reports INTEGER NOT NULL, level INTEGER NOT NULL, level_before INTEGER NOT NULL, counted TEXT NOT NULL,

@@ -4,6 +4,8 @@
  * from the log; its cursor (the last seq applied) is written in the same transaction as the
  * rows, so a crash between an append and its projection is repaired by catching up.
  */
+import { snapshotAt } from '../core/assess.js';
+import { applyCorrections } from '../core/corrections.js';
 import { IncrementalAssessor } from '../core/incremental.js';
 import { parseInstant } from '../core/instant.js';
 import { nextLevelIndex } from '../core/levels.js';
@@ -49,8 +51,21 @@ export function eventTime(event: Pick<StoredEvent, 'at'>): number {
   return parseInstant(event.at) ?? 0;
 }
 
+/** A problem's assessment as of its latest report (the `proj_current` row). */
+export interface CurrentAssessment {
+  version: number;
+  instant: number;
+  level: string;
+  pDangerous: number;
+  leading: string;
+  posterior: Record<string, number>;
+  counted: number;
+}
+
 export class Projector {
   readonly #states = new Map<string, ReplayState>();
+  /** The current assessment of problems replayed whole because of corrections. */
+  readonly #corrected = new Map<string, CurrentAssessment>();
   /** Problems whose timeline must be rebuilt at the end of the batch, from this instant (-Infinity: all). */
   #dirty = new Map<string, number>();
   #cursor = 0;
@@ -106,7 +121,9 @@ export class Projector {
         this.#batchStart = fresh[0]!.seq;
         for (const event of fresh) await this.#applyOne(tx, event);
         this.#batchStart = Number.MAX_SAFE_INTEGER;
+        const touched = new Set(fresh.filter((e) => e.type === REPORT_RECEIVED || this.#dirty.has(e.stream)).map((e) => e.stream));
         for (const [problem, from] of this.#dirty) await this.#rebuild(tx, problem, from);
+        for (const problem of touched) await this.#writeCurrent(tx, problem, fresh[fresh.length - 1]!.seq);
         this.#dirty = new Map();
         await tx.run("UPDATE proj_meta SET value = ? WHERE name = 'cursor'", [String(fresh[fresh.length - 1]!.seq)]);
       });
@@ -190,6 +207,31 @@ export class Projector {
       default:
         return;
     }
+  }
+
+  /** Records a problem's current assessment from its replay (or the replay of the last rebuild). */
+  async #writeCurrent(tx: SqlDatabase, problemId: string, seq: number): Promise<void> {
+    const state = this.#states.get(problemId);
+    const current = state === undefined ? this.#corrected.get(problemId) : { ...this.#quick(state), version: state.version };
+    if (current === undefined) return;
+    await tx.run('DELETE FROM proj_current WHERE problem = ?', [problemId]);
+    await tx.run(
+      'INSERT INTO proj_current (problem, version, instant_ms, level, p_dangerous, leading_hypothesis, posterior, counted, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [problemId, current.version, current.instant, current.level, current.pDangerous, current.leading, JSON.stringify(current.posterior), current.counted, seq],
+    );
+  }
+
+  /** The replay's state as a current assessment. */
+  #quick(state: ReplayState): Omit<CurrentAssessment, 'version'> {
+    const quick = state.assessor.evaluate(state.lastInstant);
+    return {
+      instant: Number.isFinite(state.lastInstant) ? state.lastInstant : 0,
+      level: state.problem.warning.levels[state.level]?.id ?? '',
+      pDangerous: quick.pDangerous,
+      leading: quick.leading,
+      posterior: Object.fromEntries(state.problem.hypotheses.map((h, i) => [h.id, quick.posterior[i] ?? 0])),
+      counted: state.assessor.counted,
+    };
   }
 
   #markDirty(problem: string, from: number): void {
@@ -330,6 +372,20 @@ export class Projector {
     );
     const fixes = corrections.map((c) => toCorrection(c.type, JSON.parse(c.body), Number(c.at_ms)));
     const timeline = replay(model.problem, reports, { corrections: fixes, details: false });
+    const last = timeline.points[timeline.points.length - 1];
+    if (last !== undefined) {
+      const asOf = applyCorrections(reports, fixes, last.at);
+      const snapshot = snapshotAt(model.problem, asOf.reports, last.at, asOf.retracted);
+      this.#corrected.set(problemId, {
+        version: model.version,
+        instant: last.at,
+        level: timeline.finalLevel,
+        pDangerous: snapshot.pDangerous,
+        leading: snapshot.leading,
+        posterior: Object.fromEntries(snapshot.posterior),
+        counted: snapshot.counted.length,
+      });
+    }
     await tx.run('DELETE FROM proj_snapshots WHERE problem = ? AND version = ?', [problemId, model.version]);
     await tx.run('DELETE FROM proj_levels WHERE problem = ? AND version = ?', [problemId, model.version]);
     const index = new Map(model.problem.warning.levels.map((l, k) => [l.id, k]));

@@ -27,7 +27,7 @@ import {
   type ReportReceivedData,
 } from './events.js';
 import { openPostgresSql } from './postgres-sql.js';
-import { Projector } from './projector.js';
+import { Projector, type CurrentAssessment } from './projector.js';
 import type { SqlDatabase } from './sql.js';
 import { openSqliteSql } from './sqlite-sql.js';
 
@@ -140,6 +140,23 @@ export class Store {
     );
     const row = rows[0];
     return row === undefined ? undefined : { version: Number(row.version), problem: JSON.parse(row.model) as Problem };
+  }
+
+  /** Each problem's assessment as of its latest report, from the projection (no recomputation). */
+  async currentAssessments(): Promise<(CurrentAssessment & { problem: string })[]> {
+    const rows = await this.db.all<{ problem: string; version: number; instant_ms: number; level: string; p_dangerous: number; leading_hypothesis: string; posterior: string; counted: number }>(
+      'SELECT problem, version, instant_ms, level, p_dangerous, leading_hypothesis, posterior, counted FROM proj_current ORDER BY problem',
+    );
+    return rows.map((r) => ({
+      problem: r.problem,
+      version: Number(r.version),
+      instant: Number(r.instant_ms),
+      level: r.level,
+      pDangerous: Number(r.p_dangerous),
+      leading: r.leading_hypothesis,
+      posterior: JSON.parse(r.posterior) as Record<string, number>,
+      counted: Number(r.counted),
+    }));
   }
 
   /** Every problem id with its current version. */

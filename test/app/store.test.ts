@@ -56,6 +56,12 @@ for (const fixture of STORES) {
         const fromStore = assessmentToJson(await store.assess('southern-front', at));
         expect(differences(fromStore, assessJson(demoProblem, demoReports, { at })), new Date(at).toISOString()).toEqual([]);
       }
+      // The current assessment, kept up to date report by report, is the one as of the last report.
+      const last = assessJson(demoProblem, demoReports);
+      const [current] = await store.currentAssessments();
+      expect(current).toMatchObject({ problem: 'southern-front', version: 1, level: last.level, leading: last.leading, counted: last.counted });
+      expect(current?.pDangerous).toBeCloseTo(last.pDangerous, 12);
+      expect(current?.instant).toBe(Date.parse(last.at));
     });
 
     it('gives the same answers whatever order and batches the reports arrive in', async () => {
@@ -111,6 +117,10 @@ for (const fixture of STORES) {
         const fromStore = assessmentToJson(await store.assess('southern-front', at));
         expect(differences(fromStore, assessJson(demoProblem, demoReports, { at, corrections })), new Date(at).toISOString()).toEqual([]);
       }
+      const current = (await store.currentAssessments())[0];
+      const latest = assessJson(demoProblem, demoReports, { at: lastAt, corrections });
+      expect(current).toMatchObject({ level: latest.level, leading: latest.leading, counted: latest.counted });
+      expect(current?.pDangerous).toBeCloseTo(latest.pDangerous, 12);
       const after = await store.assess('southern-front', lastAt + 9_000_000);
       expect(after.ignored).toContainEqual({ report: 'sf-079', why: 'retracted' });
       expect(after.counted.find((r) => r.id === 'sf-080')?.reliability).toBe('D');
