@@ -13,9 +13,9 @@ import { validateProblem } from '../core/problem-schema.js';
 import type { StoredEvent } from '../log/event.js';
 import type { EventLog, NewEvent } from '../log/event-log.js';
 import { encodeJcs } from '../log/jcs.js';
-import { openPostgresEventLog } from '../log/postgres-event-log.js';
-import { defaultSigningKeyPath, loadOrCreateSigningKey, type SigningKey } from '../log/signing-key.js';
-import { openSqliteEventLog, sqliteDatabasePath } from '../log/sqlite-event-log.js';
+import { openEventLog as openLog } from '../log/open-event-log.js';
+import type { SigningKey } from '../log/signing-key.js';
+import { sqliteDatabasePath } from '../log/sqlite-event-log.js';
 import { assessAsOf, type AsOfAssessment, type AsOfOptions } from './as-of.js';
 import {
   PROBLEM_DEFINED,
@@ -79,14 +79,8 @@ function usesPostgres(options: StoreOptions): boolean {
  * Opens only the event log of a store (no projections): what export, verify and keys need.
  * The signing key is created on first use.
  */
-export async function openEventLog(options: StoreOptions = {}): Promise<{ log: EventLog; signingKey: SigningKey }> {
-  const dataDir = options.dataDir ?? 'data';
-  const clock = options.clock ?? (() => new Date());
-  const signingKey = await loadOrCreateSigningKey(options.signingKeyPath ?? defaultSigningKeyPath(dataDir));
-  const log = usesPostgres(options)
-    ? await openPostgresEventLog({ connectionString: options.databaseUrl!, schema: options.schema ?? 'vigil', signingKey, clock })
-    : await openSqliteEventLog({ dataDir, signingKey, clock });
-  return { log, signingKey };
+export function openEventLog(options: StoreOptions = {}): Promise<{ log: EventLog; signingKey: SigningKey }> {
+  return openLog({ ...options, dataDir: options.dataDir ?? 'data' });
 }
 
 export class Store {

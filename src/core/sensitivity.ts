@@ -67,9 +67,44 @@ export function sensitivity(
     magnitudes[k] = Math.abs(impacts[k]!);
     flips[k] = leading !== posterior.leading ? 1 : 0;
   });
-  const order = Int32Array.from({ length: n }, (_, k) => k);
-  order.sort((a, b) => magnitudes[b]! - magnitudes[a]! || compareIds(ids[a]!, ids[b]!));
-  return Array.from(order, (k) => ({ report: ids[k]!, impact: impacts[k]!, flips: flips[k] === 1 }));
+  return orderByMagnitude(magnitudes, ids).map((k) => ({ report: ids[k]!, impact: impacts[k]!, flips: flips[k] === 1 }));
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The indexes of `magnitudes` (finite, >= 0) in descending order, equal magnitudes by id.
+ *
+ * Comparator sorts dominate for 100,000 reports, so this sorts numbers natively: the low bits
+ * of each magnitude's mantissa are replaced by its index (positive doubles order as their bit
+ * patterns do), the keys are sorted, and the indexes read back. Magnitudes that agree in the
+ * bits kept come out next to each other; those runs are then put in exact order (magnitude,
+ * then id), so the result is the same as an exact comparator sort.
+ */
+export function orderByMagnitude(magnitudes: Float64Array, ids: readonly string[]): number[] {
+  const n = magnitudes.length;
+  const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  if (indexBits > 32) throw new RangeError('too many reports to order');
+  const mask = indexBits === 32 ? 0 : ~((1 << indexBits) - 1) >>> 0;
+  const keys = Float64Array.from(magnitudes);
+  const words = new Uint32Array(keys.buffer);
+  const low = LITTLE_ENDIAN ? 0 : 1; // which 32-bit word of a double holds the low mantissa bits
+  for (let k = 0; k < n; k++) words[2 * k + low] = ((words[2 * k + low]! & mask) | k) >>> 0;
+  keys.sort();
+  const order = new Array<number>(n);
+  for (let k = 0; k < n; k++) order[n - 1 - k] = words[2 * k + low]! & ~mask;
+  const truncated = (k: number) => words[2 * (n - 1 - k) + low]! & mask;
+  const high = (k: number) => words[2 * (n - 1 - k) + 1 - low]!;
+  for (let start = 0; start < n; ) {
+    let end = start + 1;
+    while (end < n && high(end) === high(start) && truncated(end) === truncated(start)) end++;
+    if (end - start > 1) {
+      const run = order.slice(start, end).sort((a, b) => magnitudes[b]! - magnitudes[a]! || compareIds(ids[a]!, ids[b]!));
+      for (let k = start; k < end; k++) order[k] = run[k - start]!;
+    }
+    start = end;
+  }
+  return order;
 }
 
 /** String order of ids (UTF-16 code units), as the spec's "then id". */
