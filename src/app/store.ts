@@ -4,7 +4,6 @@
  * directory, or on PostgreSQL when a database URL is given.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { VigilError, isVigilError } from '../core/errors.js';
 import type { Grades } from '../core/corrections.js';
 import { formatIssue, type Issue } from '../core/issues.js';
@@ -283,9 +282,4 @@ function problemInvalid(issues: readonly Issue[]): VigilError {
 /** One line per bad item: `#3: /indicator: ...`. */
 export function describeBadItems(items: readonly { index: number; issues: readonly Issue[] }[]): string {
   return items.map((i) => `#${i.index}: ${i.issues.map(formatIssue).join('; ')}`).join('\n');
-}
-
-/** The default data directory's database file, for messages. */
-export function describeStore(options: StoreOptions): string {
-  return options.databaseUrl ? 'PostgreSQL' : join(options.dataDir ?? 'data', 'vigil.db');
 }

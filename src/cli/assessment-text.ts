@@ -1,4 +1,5 @@
 /** The assessment and the level timeline as text a person reads in a terminal. */
+import type { AchMatrix, AchScores } from '../core/ach.js';
 import type { Assessment } from '../core/assess.js';
 import { formatInstant } from '../core/instant.js';
 import type { Problem, Report } from '../core/model.js';
@@ -116,6 +117,30 @@ export function renderReplay(problem: Problem, replay: Replay, reports: readonly
     last === undefined
       ? 'no reports: the level stays at ' + start.toUpperCase()
       : `${formatInstant(last.at)}  final level ${paint('bold', replay.finalLevel.toUpperCase())}, P(dangerous) ${percentWithWords(last.pDangerous)}, leading: ${title(last.leading)}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The classic ACH matrix derived from the model (spec section 8) with Heuer's scores: one row
+ * per counted report, a column per hypothesis.
+ */
+export function renderAch(problem: Problem, matrix: AchMatrix, scores: AchScores, paint: Paint): string {
+  const width = Math.max(6, ...problem.hypotheses.map((h) => h.id.length));
+  const idWidth = Math.max(6, ...matrix.rows.map((r) => r.id.length));
+  const nonDiagnostic = new Set(scores.nonDiagnostic);
+  const lines: string[] = [];
+  lines.push(paint('bold', 'Analysis of competing hypotheses') + paint('dim', ' (derived from the model; CC C N I II, credibility from the channel)'));
+  lines.push(`  ${'report'.padEnd(idWidth)}  ${'cred.'.padEnd(6)}  ${matrix.hypotheses.map((h) => h.padEnd(width)).join('  ')}`);
+  for (const row of matrix.rows) {
+    const cells = matrix.hypotheses.map((h) => (row.ratings[h] ?? 'NA').padEnd(width)).join('  ');
+    const note = nonDiagnostic.has(row.id) ? paint('dim', '  non-diagnostic') : '';
+    lines.push(`  ${row.id.padEnd(idWidth)}  ${row.credibility.padEnd(6)}  ${cells}${note}`);
+  }
+  lines.push(`  ${'inconsistency'.padEnd(idWidth + 8)}  ${scores.hypotheses.map((h) => String(h.inconsistencyScore).padEnd(width)).join('  ')}`);
+  lines.push(`  ${'weighted'.padEnd(idWidth + 8)}  ${scores.hypotheses.map((h) => h.weightedInconsistencyScore.toFixed(2).padEnd(width)).join('  ')}`);
+  lines.push(
+    `  least inconsistent: ${paint('bold', scores.leastInconsistent)}; ${scores.nonDiagnostic.length} of ${matrix.rows.length} rows cannot tell the hypotheses apart`,
   );
   return lines.join('\n') + '\n';
 }

@@ -11,6 +11,7 @@ import { validateCommand } from './commands/validate.js';
 import { importCommand } from './commands/import.js';
 import { exportCommand, keysCommand, verifyCommand } from './commands/log-commands.js';
 import { problemCommand } from './commands/problem.js';
+import { reportCommand } from './commands/report.js';
 import { isVigilError } from '../core/errors.js';
 
 const COMMANDS: readonly Command[] = [
@@ -19,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   validateCommand,
   problemCommand,
   importCommand,
+  reportCommand,
   exportCommand,
   verifyCommand,
   keysCommand,

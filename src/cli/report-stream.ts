@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import type { Problem, Report } from '../core/model.js';
-import { csvHeaderErrors, reportFromCsvRecord, reportFromJsonLine, type ReportFormat } from '../core/report-file.js';
+import { CSV_OPTIONS, CsvReportReader, NO_CSV_HEADER, reportFromJsonLine, type ReportFormat } from '../core/report-file.js';
 
 export type ReportLine = { line: number; ok: true; report: Report } | { line: number; ok: false; message: string };
 
@@ -30,41 +30,28 @@ export async function* readReportLines(path: string, format: ReportFormat, probl
     return;
   }
   const errors: ReportLine[] = [];
+  const reader = new CsvReportReader(problem);
   const parser = input.pipe(
     parseCsv({
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
+      ...CSV_OPTIONS,
       on_skip: (error) => {
         errors.push({ line: Number(error?.lines ?? 0), ok: false, message: `not valid CSV: ${error?.message ?? 'unreadable record'}` });
         return undefined;
       },
     }),
   );
-  let header: string[] | undefined;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     yield* errors.splice(0);
-    if (header === undefined) {
-      header = record.map((c) => c.trim());
-      const problems = csvHeaderErrors(header);
-      if (problems.length > 0) {
-        yield { line: info.lines, ok: false, message: `bad header: ${problems.join('; ')}` };
+    const result = reader.read(record);
+    if (result.kind === 'report') yield { line: info.lines, ok: true, report: result.report };
+    else if (result.kind === 'bad') {
+      yield { line: info.lines, ok: false, message: result.message };
+      if (result.fatal) {
         input.destroy();
         return;
       }
-      continue;
     }
-    if (record.length !== header.length) {
-      yield { line: info.lines, ok: false, message: `has ${record.length} fields; the header has ${header.length}` };
-      continue;
-    }
-    const cells: Record<string, string> = Object.create(null) as Record<string, string>;
-    header.forEach((column, k) => (cells[column] = record[k] ?? ''));
-    const result = reportFromCsvRecord(cells, problem);
-    yield result.ok ? { line: info.lines, ok: true, report: result.report } : { line: info.lines, ok: false, message: result.message };
   }
   yield* errors.splice(0);
-  if (header === undefined) yield { line: 1, ok: false, message: 'no header row (a CSV report file starts with the field names)' };
+  if (!reader.hasHeader) yield { line: 1, ok: false, message: NO_CSV_HEADER };
 }

@@ -74,6 +74,57 @@ export function reportFromCsvRecord(
   return result.ok ? { ok: true, report: result.value } : { ok: false, message: issuesMessage(result.issues) };
 }
 
+/** What one CSV record gives: the header accepted, a report, or the reason the line is bad. */
+export type CsvRecordResult =
+  | { readonly kind: 'header' }
+  | { readonly kind: 'report'; readonly report: Report }
+  | { readonly kind: 'bad'; readonly message: string; readonly fatal: boolean };
+
+/**
+ * Reads CSV records one at a time, header row first, into validated reports: what both the
+ * in-memory parser and the streaming import use. A bad header is fatal (nothing after it can
+ * be read); a record with the wrong number of fields is a bad line.
+ */
+export class CsvReportReader {
+  #header: string[] | undefined;
+
+  constructor(private readonly problem?: Problem) {}
+
+  /** True once a header row has been read. */
+  get hasHeader(): boolean {
+    return this.#header !== undefined;
+  }
+
+  read(record: readonly string[]): CsvRecordResult {
+    if (this.#header === undefined) {
+      const header = record.map((c) => c.trim());
+      const errors = csvHeaderErrors(header);
+      if (errors.length > 0) return { kind: 'bad', message: `bad header: ${errors.join('; ')}`, fatal: true };
+      this.#header = header;
+      return { kind: 'header' };
+    }
+    if (record.length !== this.#header.length) {
+      return { kind: 'bad', message: `has ${record.length} fields; the header has ${this.#header.length}`, fatal: false };
+    }
+    const cells: Record<string, string> = Object.create(null) as Record<string, string>;
+    this.#header.forEach((column, k) => (cells[column] = record[k] ?? ''));
+    const result = reportFromCsvRecord(cells, this.problem);
+    return result.ok ? { kind: 'report', report: result.report } : { kind: 'bad', message: result.message, fatal: false };
+  }
+}
+
+/** The message for a CSV file without any row. */
+export const NO_CSV_HEADER = 'no header row (a CSV report file starts with the field names)';
+
+/** csv-parse options shared by the in-memory and the streaming readers. */
+export const CSV_OPTIONS = {
+  bom: true,
+  info: true,
+  relax_column_count: true,
+  skip_empty_lines: true,
+  skip_records_with_error: true,
+} as const;
+
 /**
  * Parses a whole report file held in memory. Reports are checked against `problem` when given
  * (unknown indicators are errors), and a report id used twice is an error on the later line.
@@ -106,37 +157,23 @@ export function parseReportsText(text: string, format: ReportFormat, problem?: P
     return { reports, errors };
   }
 
-  let header: string[] | undefined;
-  const records = parseCsv(text.replace(/^\uFEFF/, ''), {
-    bom: true,
-    info: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
+  const reader = new CsvReportReader(problem);
+  const records = parseCsv(text, {
+    ...CSV_OPTIONS,
     on_skip: (error) => {
       errors.push({ line: Number(error?.lines ?? 0), message: `not valid CSV: ${error?.message ?? 'unreadable record'}` });
       return undefined;
     },
   }) as unknown as { record: string[]; info: { lines: number } }[];
   for (const { record, info } of records) {
-    if (header === undefined) {
-      header = record.map((c) => c.trim());
-      const headerErrors = csvHeaderErrors(header);
-      if (headerErrors.length > 0) {
-        errors.push({ line: info.lines, message: `bad header: ${headerErrors.join('; ')}` });
-        return { reports, errors };
-      }
-      continue;
+    const result = reader.read(record);
+    if (result.kind === 'report') accept(info.lines, { ok: true, report: result.report });
+    else if (result.kind === 'bad') {
+      errors.push({ line: info.lines, message: result.message });
+      if (result.fatal) return { reports, errors };
     }
-    if (record.length !== header.length) {
-      errors.push({ line: info.lines, message: `has ${record.length} fields; the header has ${header.length}` });
-      continue;
-    }
-    const cells: Record<string, string> = Object.create(null) as Record<string, string>;
-    header.forEach((column, k) => (cells[column] = record[k] ?? ''));
-    accept(info.lines, reportFromCsvRecord(cells, problem));
   }
-  if (header === undefined) errors.push({ line: 1, message: 'no header row (a CSV report file starts with the field names)' });
+  if (!reader.hasHeader) errors.push({ line: 1, message: NO_CSV_HEADER });
   errors.sort((a, b) => a.line - b.line);
   return { reports, errors };
 }

@@ -67,7 +67,7 @@ export function sensitivity(
     magnitudes[k] = Math.abs(impacts[k]!);
     flips[k] = leading !== posterior.leading ? 1 : 0;
   });
-  return orderByMagnitude(magnitudes, ids).map((k) => ({ report: ids[k]!, impact: impacts[k]!, flips: flips[k] === 1 }));
+  return Array.from(orderByMagnitude(magnitudes, ids), (k) => ({ report: ids[k]!, impact: impacts[k]!, flips: flips[k] === 1 }));
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -81,7 +81,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * bits kept come out next to each other; those runs are then put in exact order (magnitude,
  * then id), so the result is the same as an exact comparator sort.
  */
-export function orderByMagnitude(magnitudes: Float64Array, ids: readonly string[]): number[] {
+export function orderByMagnitude(magnitudes: Float64Array, ids: readonly string[]): Int32Array {
   const n = magnitudes.length;
   const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
   if (indexBits > 32) throw new RangeError('too many reports to order');
@@ -91,16 +91,35 @@ export function orderByMagnitude(magnitudes: Float64Array, ids: readonly string[
   const low = LITTLE_ENDIAN ? 0 : 1; // which 32-bit word of a double holds the low mantissa bits
   for (let k = 0; k < n; k++) words[2 * k + low] = ((words[2 * k + low]! & mask) | k) >>> 0;
   keys.sort();
-  const order = new Array<number>(n);
-  for (let k = 0; k < n; k++) order[n - 1 - k] = words[2 * k + low]! & ~mask;
-  const truncated = (k: number) => words[2 * (n - 1 - k) + low]! & mask;
-  const high = (k: number) => words[2 * (n - 1 - k) + 1 - low]!;
+  // Read back descending; keep the kept bits of each position's key to find runs.
+  const order = new Int32Array(n);
+  const kept = new Float64Array(n);
+  const keptWords = new Uint32Array(kept.buffer);
+  for (let k = 0; k < n; k++) {
+    const from = n - 1 - k;
+    order[k] = words[2 * from + low]! & ~mask;
+    keptWords[2 * k + low] = words[2 * from + low]! & mask;
+    keptWords[2 * k + 1 - low] = words[2 * from + 1 - low]!;
+  }
+  // Equal ids (never in a report file) fall back to input order, as a stable sort would.
+  const before = (a: number, b: number) => magnitudes[b]! - magnitudes[a]! || compareIds(ids[a]!, ids[b]!) || a - b;
   for (let start = 0; start < n; ) {
     let end = start + 1;
-    while (end < n && high(end) === high(start) && truncated(end) === truncated(start)) end++;
-    if (end - start > 1) {
-      const run = order.slice(start, end).sort((a, b) => magnitudes[b]! - magnitudes[a]! || compareIds(ids[a]!, ids[b]!));
-      for (let k = start; k < end; k++) order[k] = run[k - start]!;
+    while (end < n && kept[end] === kept[start]) end++;
+    if (end - start > 16) {
+      order.set(order.subarray(start, end).sort(before), start);
+      start = end;
+      continue;
+    }
+    // Short runs (reports alike but for their source): insertion sort in place.
+    for (let k = start + 1; k < end; k++) {
+      const item = order[k]!;
+      let j = k - 1;
+      while (j >= start && before(order[j]!, item) > 0) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = item;
     }
     start = end;
   }

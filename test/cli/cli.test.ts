@@ -93,6 +93,18 @@ describe('vigil assess', () => {
     expect(run.stdout).toMatch(/if present → P\(dangerous\) \d+ %/);
   });
 
+  it('adds the derived ACH matrix with Heuer\'s scores on request', async () => {
+    const json = await vigil('assess', '--problem', demo('problem.yaml'), '--reports', demo('reports.jsonl'), '--ach', '--json');
+    expect(json.code).toBe(0);
+    const body = JSON.parse(json.stdout) as { counted: number; ach: { matrix: { hypotheses: string[]; rows: { id: string; ratings: Record<string, string> }[] }; scores: { hypotheses: { id: string }[]; leastInconsistent: string } } };
+    expect(body.ach.matrix.hypotheses).toEqual(['routine', 'exercise', 'raid', 'offensive']);
+    expect(body.ach.matrix.rows).toHaveLength(body.counted);
+    expect(body.ach.scores.hypotheses.map((h) => h.id)).toEqual(body.ach.matrix.hypotheses);
+    const text = await vigil('assess', '--problem', demo('problem.yaml'), '--reports', demo('reports.jsonl'), '--ach');
+    expect(text.stdout).toContain('Analysis of competing hypotheses');
+    expect(text.stdout).toMatch(/least inconsistent: \w+/);
+  });
+
   it('reads CSV report files the same as JSON Lines', async () => {
     const fromJsonl = await vigil('assess', '--problem', demo('problem.yaml'), '--reports', demo('reports.jsonl'), '--json');
     const fromCsv = await vigil('assess', '--problem', demo('problem.yaml'), '--reports', demo('reports.csv'), '--json');

@@ -123,6 +123,39 @@ describe('vigil assess from the store', () => {
   });
 });
 
+describe('vigil report', () => {
+  it('retracts and regrades with new events; the past is unchanged', async () => {
+    await loadDemo();
+    const night = ['--at', '2026-03-14T03:45:00Z'];
+    const before = JSON.parse((await run('assess', '--problem', 'southern-front', ...night, '--json')).stdout) as { pDangerous: number };
+    const beforeNow = JSON.parse((await run('assess', '--problem', 'southern-front', '--json')).stdout) as { pDangerous: number };
+    const retracted = await run('report', 'retract', '--problem', 'southern-front', '--report', 'sf-079', '--reason', 'misconfigured monitor');
+    expect(retracted.code).toBe(0);
+    expect(retracted.stdout).toMatch(/report "sf-079" retracted \(event 85, /);
+    const regraded = await run('report', 'regrade', '--problem', 'southern-front', '--report', 'sf-080', '--reason', 'source re-assessed', '--reliability', 'D', '--credibility', '4');
+    expect(regraded.code).toBe(0);
+    const after = JSON.parse((await run('assess', '--problem', 'southern-front', '--json')).stdout) as { ignored: { report: string; why: string }[]; pDangerous: number };
+    expect(after.ignored).toContainEqual({ report: 'sf-079', why: 'retracted' });
+    expect(after.pDangerous).not.toBeCloseTo(beforeNow.pDangerous, 6);
+    // As of the night itself nothing was corrected yet.
+    const past = JSON.parse((await run('assess', '--problem', 'southern-front', ...night, '--json')).stdout) as { pDangerous: number };
+    expect(past.pDangerous).toBeCloseTo(before.pDangerous, 12);
+    expect((await run('verify')).stdout).toContain('ok: 86 events verified');
+  });
+
+  it('refuses bad corrections', async () => {
+    await loadDemo();
+    const unknown = await run('report', 'retract', '--problem', 'southern-front', '--report', 'nope', '--reason', 'x');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no report "nope"');
+    const badGrade = await run('report', 'regrade', '--problem', 'southern-front', '--report', 'sf-001', '--reason', 'x', '--reliability', 'Q', '--credibility', '2');
+    expect(badGrade.code).toBe(2);
+    expect(badGrade.stderr).toContain('--reliability must be a grade A to F');
+    const noReason = await run('report', 'retract', '--problem', 'southern-front', '--report', 'sf-001');
+    expect(noReason.code).toBe(2);
+  });
+});
+
 describe('vigil export, verify and keys', () => {
   it('verifies the store and its export, and prints the public key', async () => {
     await loadDemo();

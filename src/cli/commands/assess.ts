@@ -1,6 +1,8 @@
-import { assess, assessmentToJson } from '../../core/assess.js';
+import { deriveAchMatrix, scoreAch } from '../../core/ach.js';
+import { assess, assessmentToJson, type Assessment } from '../../core/assess.js';
+import type { Problem } from '../../core/model.js';
 import { optionalInstant, parseCommandArgs, requireString } from '../args.js';
-import { renderAssessment } from '../assessment-text.js';
+import { renderAch, renderAssessment } from '../assessment-text.js';
 import { out, type Command } from '../command.js';
 import { loadProblem, loadReports } from '../input-files.js';
 import { Store } from '../../app/store.js';
@@ -20,6 +22,8 @@ Assesses the problem at an instant, from files, or from the store as the system 
   --reports FILE   the reports (.jsonl, or .csv)
   --at ISO         the instant (default: the latest "received" in the file; now for the store)
   --json           print the assessment as JSON (shared/spec/assessment.md section 7)
+  --ach            also print the ACH matrix derived from the model, with Heuer's scores
+                   (with --json: an "ach" member beside the section 7 fields)
 ${DATA_HELP}
 
 A report file with any bad line is refused whole, with every bad line listed.
@@ -32,6 +36,7 @@ Exit status: 0 ok, 1 bad input, 2 wrong usage.
       reports: { type: 'string' },
       at: { type: 'string' },
       json: { type: 'boolean' },
+      ach: { type: 'boolean' },
     });
     if (values.help === true) return out(this.usage), 0;
     const problemPath = requireString('assess', values, 'problem');
@@ -42,7 +47,7 @@ Exit status: 0 ok, 1 bad input, 2 wrong usage.
         const model = await store.problem(problemPath);
         if (model === undefined) throw new CliError(`no problem "${problemPath}" in the store (to assess files, give --reports FILE too)`);
         const assessment = await store.assess(problemPath, at);
-        out(values.json === true ? JSON.stringify(assessmentToJson(assessment), null, 2) + '\n' : renderAssessment(model.problem, assessment, painterFor(process.stdout)));
+        out(present(model.problem, assessment, values.json === true, values.ach === true));
       } finally {
         await store.close();
       }
@@ -52,7 +57,20 @@ Exit status: 0 ok, 1 bad input, 2 wrong usage.
     const problem = await loadProblem(problemPath);
     const reports = await loadReports(reportsPath, problem);
     const assessment = assess(problem, reports, at === undefined ? {} : { at });
-    out(values.json === true ? JSON.stringify(assessmentToJson(assessment), null, 2) + '\n' : renderAssessment(problem, assessment, painterFor(process.stdout)));
+    out(present(problem, assessment, values.json === true, values.ach === true));
     return 0;
   },
 };
+
+/** The assessment as JSON or text, with the derived ACH matrix when asked. */
+function present(problem: Problem, assessment: Assessment, json: boolean, ach: boolean): string {
+  const matrix = ach ? deriveAchMatrix(problem, assessment.counted, assessment.at) : undefined;
+  const scores = matrix === undefined ? undefined : scoreAch(matrix);
+  if (json) {
+    const body = assessmentToJson(assessment);
+    return JSON.stringify(matrix === undefined ? body : { ...body, ach: { matrix, scores } }, null, 2) + '\n';
+  }
+  const paint = painterFor(process.stdout);
+  const text = renderAssessment(problem, assessment, paint);
+  return matrix === undefined || scores === undefined ? text : `${text}\n${renderAch(problem, matrix, scores, paint)}`;
+}
