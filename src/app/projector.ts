@@ -113,27 +113,51 @@ export class Projector {
     const fresh = events.filter((e) => e.seq > this.#cursor);
     if (fresh.length === 0) return;
     if (fresh[0]!.seq !== this.#cursor + 1) return this.catchUp();
+    let behind = false;
     try {
       await this.db.transaction(async (tx) => {
+        // Several processes may project one store (PostgreSQL): the cursor row, locked for the
+        // transaction, says what is already applied.
+        const stored = await this.#lockedCursor(tx);
+        if (stored !== this.#cursor) {
+          // Another process projected meanwhile: its tables are the truth, our replays are stale.
+          this.#states.clear();
+          this.#cursor = stored;
+        }
+        const batch = fresh.filter((e) => e.seq > stored);
+        if (batch.length === 0) return;
+        if (batch[0]!.seq !== stored + 1) {
+          behind = true;
+          return;
+        }
         // First every row, so that a replay rebuilt within the batch reads what it holds;
         // then the replays advance over the batch's reports in order.
-        await this.#insertRows(tx, fresh);
-        this.#batchStart = fresh[0]!.seq;
-        for (const event of fresh) await this.#applyOne(tx, event);
+        await this.#insertRows(tx, batch);
+        this.#batchStart = batch[0]!.seq;
+        for (const event of batch) await this.#applyOne(tx, event);
         this.#batchStart = Number.MAX_SAFE_INTEGER;
-        const touched = new Set(fresh.filter((e) => e.type === REPORT_RECEIVED || this.#dirty.has(e.stream)).map((e) => e.stream));
+        const touched = new Set(batch.filter((e) => e.type === REPORT_RECEIVED || this.#dirty.has(e.stream)).map((e) => e.stream));
         for (const [problem, from] of this.#dirty) await this.#rebuild(tx, problem, from);
-        for (const problem of touched) await this.#writeCurrent(tx, problem, fresh[fresh.length - 1]!.seq);
+        for (const problem of touched) await this.#writeCurrent(tx, problem, batch[batch.length - 1]!.seq);
         this.#dirty = new Map();
-        await tx.run("UPDATE proj_meta SET value = ? WHERE name = 'cursor'", [String(fresh[fresh.length - 1]!.seq)]);
+        await tx.run("UPDATE proj_meta SET value = ? WHERE name = 'cursor'", [String(batch[batch.length - 1]!.seq)]);
+        this.#cursor = batch[batch.length - 1]!.seq;
       });
-      this.#cursor = fresh[fresh.length - 1]!.seq;
     } catch (error) {
       // The in-memory replay may be ahead of the rolled-back tables: forget it.
       this.#states.clear();
       this.#dirty = new Map();
+      this.#cursor = Number((await this.db.all<{ value: string }>("SELECT value FROM proj_meta WHERE name = 'cursor'"))[0]?.value ?? 0);
       throw error;
     }
+    if (behind) await this.catchUp();
+  }
+
+  /** The stored cursor, locked until the transaction ends (PostgreSQL; SQLite writers are serial). */
+  async #lockedCursor(tx: SqlDatabase): Promise<number> {
+    const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const rows = await tx.all<{ value: string }>(`SELECT value FROM proj_meta WHERE name = 'cursor'${lock}`);
+    return Number(rows[0]?.value ?? 0);
   }
 
   /** Inserts the rows of a batch's events into the tables that simply record them. */

@@ -67,6 +67,9 @@ export interface RecordResult {
   readonly seq: number;
 }
 
+/** How far ahead of the server's clock a sender's `at` may be. */
+export const CLOCK_SKEW_MS = 60_000;
+
 /** The lowest classification: what a report carries when it names none. */
 export const LOWEST_CLASSIFICATION = 'UNCLASSIFIED';
 
@@ -191,13 +194,19 @@ export class Store {
     const model = await this.problem(problemId);
     if (model === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${problemId}"`);
     const indicators = new Set(model.problem.indicators.map((i) => i.id));
-    const bad = incoming.flatMap((item, index) =>
-      indicators.has(item.report.indicator)
-        ? []
-        : [{ index, issues: [{ path: '/indicator', message: `"${item.report.indicator}" is not an indicator of problem "${problemId}"` }] }],
-    );
-    if (bad.length > 0) throw new VigilError('REPORT_INVALID', describeBadItems(bad), { items: bad });
     const now = this.clock().getTime();
+    const bad = incoming.flatMap((item, index) => {
+      const issues: Issue[] = [];
+      if (!indicators.has(item.report.indicator)) {
+        issues.push({ path: '/indicator', message: `"${item.report.indicator}" is not an indicator of problem "${problemId}"` });
+      }
+      // A report cannot describe the future (a minute's grace for a sender's clock running fast).
+      if (options.backfill !== true && item.report.at > now + CLOCK_SKEW_MS) {
+        issues.push({ path: '/at', message: `is in the future (the server's time is ${new Date(now).toISOString()})` });
+      }
+      return issues.length > 0 ? [{ index, issues }] : [];
+    });
+    if (bad.length > 0) throw new VigilError('REPORT_INVALID', describeBadItems(bad), { items: bad });
     const events = incoming.map((item): NewEvent => {
       const backfilled = options.backfill === true;
       const report = backfilled ? item.report : { ...item.report, received: Math.max(now, item.report.at) };

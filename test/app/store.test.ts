@@ -169,9 +169,32 @@ for (const fixture of STORES) {
         .recordReports('southern-front', [{ report: { ...a, id: 'new', indicator: 'no-such' } }], { actor: 'analyst-1' })
         .catch((e: unknown) => e);
       expect(isVigilError(unknown, 'REPORT_INVALID')).toBe(true);
+      const future = await store
+        .recordReports('southern-front', [{ report: { ...a, id: 'later', at: Date.UTC(2026, 2, 3) } }], { actor: 'analyst-1' })
+        .catch((e: unknown) => e);
+      expect(isVigilError(future, 'REPORT_INVALID')).toBe(true);
+      expect((future as Error).message).toContain('#0: /at: is in the future');
       // Server-received reports carry the server's time, not the sender's.
       const stored = await store.assess('southern-front', Date.UTC(2026, 2, 3));
       expect(stored.counted.find((r) => r.id === a.id)?.received).toBe(Date.UTC(2026, 2, 1));
+    });
+
+    it('keeps one truth when two stores (two servers) write to one database in turns', async () => {
+      const first = await openStore({ snapshotEvery: 6 });
+      const second = await openStore({ snapshotEvery: 6 });
+      await first.defineProblem(demoProblem, 'analyst-1');
+      for (let k = 0, turn = 0; k < demoReports.length; turn++) {
+        const size = 1 + (turn % 5);
+        const writer = turn % 2 === 0 ? first : second;
+        await writer.recordReports('southern-front', demoReports.slice(k, k + size).map((report) => ({ report })), { actor: 'system', backfill: true });
+        k += size;
+      }
+      for (const at of [demoReports[30]!.received, demoReports[demoReports.length - 1]!.received]) {
+        const expected = assessJson(demoProblem, demoReports, { at });
+        for (const store of [first, second]) {
+          expect(differences(assessmentToJson(await store.assess('southern-front', at)), expected)).toEqual([]);
+        }
+      }
     });
 
     it('rebuilds its projections from the log, and catches up with events it missed', async () => {
