@@ -217,11 +217,15 @@ export class Store {
         compartments: [...(item.compartments ?? [])].sort(),
         backfilled,
       };
-      // A retry is the same report when everything the sender said is the same; the server's
-      // own receive time is not part of what the sender said.
+      const key = `report:${problemId}:${report.id}`;
+      // Loaded history: everything in the event is what the sender said, so the log's own
+      // fingerprint of the event's data serves (and costs no second encoding).
+      if (backfilled) return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: data as never, dedupe: { key } };
+      // A live retry is the same report when everything the sender said is the same; the
+      // server's own receive time is not part of what the sender said.
       const { received: _received, ...said } = wire;
-      const fingerprint = sha256(encodeJcs({ report: backfilled ? wire : said, classification: data.classification, compartments: data.compartments } as never));
-      return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: data as never, dedupe: { key: `report:${problemId}:${report.id}`, fingerprint } };
+      const fingerprint = sha256(encodeJcs({ report: said, classification: data.classification, compartments: data.compartments } as never));
+      return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: data as never, dedupe: { key, fingerprint } };
     });
     try {
       const stored = await this.append(events);
