@@ -130,7 +130,8 @@ export function assessmentToJson(a: Assessment): AssessmentJson {
     leading: a.leading,
     level: a.level,
     indicators: a.indicators.map((i) => ({ id: i.id, belief: i.belief, reports: i.reports })),
-    sensitivity: a.sensitivity.map((s) => ({ report: s.report, impact: s.impact, flips: s.flips })),
+    // Already exactly { report, impact, flips }: one object per counted report is enough.
+    sensitivity: [...a.sensitivity],
     collect: a.collect.map((c) => ({
       indicator: c.indicator,
       eig: c.eig,
