@@ -50,8 +50,10 @@ export async function assessAsOf(db: SqlDatabase, problemId: string, at: number,
     [problemId, at],
   );
 
-  if (correctionRows.length > 0) {
+  if (correctionRows.length > 0 || (await staleVersion(db, problemId, model.version, at))) {
     // Corrections rewrite the past: assess from every report, corrections applied by instant.
+    // So does a report received by T but recorded after a newer version was defined: the
+    // projections of the version in force at T stopped when the newer one came.
     const reports = await reportsUpTo(db, problemId, at);
     const corrections = correctionRows.map((c) => toCorrection(c.type, JSON.parse(c.body), Number(c.at_ms)));
     const asOf = applyCorrections(reports, corrections, at);
@@ -93,6 +95,22 @@ export async function assessAsOf(db: SqlDatabase, problemId: string, at: number,
   const levelIndex = instantRows.length > 0 ? lastLevel : nextLevelIndex(model.problem.warning, lastLevel, snapshot.pDangerous);
   const level = model.problem.warning.levels[levelIndex]?.id ?? '';
   return finish(db, problemId, at, options, { ...snapshot, level, version: model.version, ignoredCount: 0 });
+}
+
+/**
+ * True when the projections (snapshots, level timeline) of `version` miss a report received at
+ * or before `at`: they are kept only while the version is the latest, so a report recorded
+ * after a newer version was defined (history loaded late) is not in them.
+ */
+async function staleVersion(db: SqlDatabase, problemId: string, version: number, at: number): Promise<boolean> {
+  const newer = await db.all<{ seq: number }>('SELECT seq FROM proj_problem_versions WHERE problem = ? AND version > ? ORDER BY version LIMIT 1', [
+    problemId,
+    version,
+  ]);
+  const seq = newer[0]?.seq;
+  if (seq === undefined) return false;
+  const late = await db.all('SELECT 1 AS x FROM proj_reports WHERE problem = ? AND seq > ? AND received_ms <= ? LIMIT 1', [problemId, Number(seq), at]);
+  return late.length > 0;
 }
 
 /** Every report of a problem received at or before `at`, in received order. */

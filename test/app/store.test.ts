@@ -146,6 +146,25 @@ for (const fixture of STORES) {
       expect(differences(assessmentToJson(later), assessJson(revised, demoReports, { at: versionTime + 1 }))).toEqual([]);
     });
 
+    it('judges history loaded after a new version by the version in force then', async () => {
+      const clock = fakeClock(Date.UTC(2026, 3, 1));
+      const store = await openStore({ clock: clock.now, snapshotEvery: 5 });
+      await store.defineProblem(demoProblem, 'analyst-1');
+      const early = demoReports.filter((_r, k) => k < 40 && k !== 10);
+      await store.recordReports('southern-front', early.map((report) => ({ report })), { actor: 'system', backfill: true });
+      const revised: Problem = { ...demoProblem, hypotheses: demoProblem.hypotheses.map((h) => ({ ...h, prior: h.id === 'routine' ? 0.7 : h.id === 'exercise' ? 0.25 : h.prior })) };
+      clock.set(Date.UTC(2026, 3, 2));
+      await store.defineProblem(revised, 'senior-1');
+      // The rest of the history, and a late report from its early days, loaded under version 2.
+      const late = [demoReports[10]!, ...demoReports.slice(40)];
+      await store.recordReports('southern-front', late.map((report) => ({ report })), { actor: 'system', backfill: true });
+      for (const at of [demoReports[20]!.received, demoReports[60]!.received, demoReports[demoReports.length - 1]!.received]) {
+        const fromStore = await store.assess('southern-front', at);
+        expect(fromStore.version).toBe(1);
+        expect(differences(assessmentToJson(fromStore), assessJson(demoProblem, demoReports, { at })), new Date(at).toISOString()).toEqual([]);
+      }
+    });
+
     it('accepts a retry, refuses a changed report id, and writes nothing of a refused batch', async () => {
       const clock = fakeClock(Date.UTC(2026, 2, 1));
       const store = await openStore({ clock: clock.now });
