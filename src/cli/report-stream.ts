@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import type { Problem, Report } from '../core/model.js';
-import { CSV_OPTIONS, CsvReportReader, NO_CSV_HEADER, reportFromJsonLine, type ReportFormat } from '../core/report-file.js';
+import { CSV_OPTIONS, CsvReportReader, NO_CSV_HEADER, reportFromJsonLine, stripBom, type ReportFormat } from '../core/report-file.js';
 
 export type ReportLine = { line: number; ok: true; report: Report } | { line: number; ok: false; message: string };
 
@@ -24,7 +24,7 @@ export async function* readReportLines(path: string, format: ReportFormat, probl
     for await (const text of createInterface({ input, crlfDelay: Infinity })) {
       line++;
       if (text.trim() === '') continue;
-      const result = reportFromJsonLine(text, problem);
+      const result = reportFromJsonLine(line === 1 ? stripBom(text) : text, problem);
       yield result.ok ? { line, ok: true, report: result.report } : { line, ok: false, message: result.message };
     }
     return;

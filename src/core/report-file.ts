@@ -46,6 +46,11 @@ export function reportFromJsonLine(line: string, problem?: Problem): { ok: true;
   return result.ok ? { ok: true, report: result.value } : { ok: false, message: issuesMessage(result.issues) };
 }
 
+/** The text without a leading byte order mark (files saved by some editors start with one). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /**
  * Checks a CSV header row: every column must be a report field, each once, with `id`,
  * `indicator`, `observed` and `at` present. Returns the problems found.
@@ -149,7 +154,7 @@ export function parseReportsText(text: string, format: ReportFormat, problem?: P
   };
 
   if (format === 'jsonl') {
-    const lines = text.split(/\r?\n/);
+    const lines = stripBom(text).split(/\r?\n/);
     lines.forEach((line, index) => {
       if (line.trim() === '') return;
       accept(index + 1, reportFromJsonLine(line, problem));

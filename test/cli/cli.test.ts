@@ -3,6 +3,7 @@
  * path (a message naming the file and line or field, never a stack trace).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +135,15 @@ describe('vigil assess', () => {
     expect(run.stderr).toMatch(new RegExp(`line 6: /reliability: .*; /credibility: `));
     expect(run.stderr).toContain('5 bad lines; nothing was assessed');
     expectNoStack(run);
+  });
+
+  it('reads a JSON Lines file that starts with a byte order mark', async () => {
+    const plain = await vigil('assess', '--problem', fixture('tiny-problem.yaml'), '--reports', fixture('tiny-reports.jsonl'), '--json');
+    const bom = await file('bom.jsonl', '\uFEFF' + readFileSync(fixture('tiny-reports.jsonl'), 'utf8'));
+    const run = await vigil('assess', '--problem', fixture('tiny-problem.yaml'), '--reports', bom, '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(plain.stdout));
   });
 
   it('names the field of a bad problem, all errors at once', async () => {

@@ -67,6 +67,16 @@ describe('vigil problem and import', () => {
     expect(received[0]?.data.report?.received).toBe('2026-02-02T12:00:00.000Z');
   });
 
+  it('imports a JSON Lines file that starts with a byte order mark, first line included', async () => {
+    await loadDemo();
+    const bom = join(data, 'bom.jsonl');
+    writeFileSync(bom, '\uFEFF' + readFileSync(demo('reports.jsonl'), 'utf8'));
+    const again = await run('import', '--problem', 'southern-front', '--reports', bom, '--strict');
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/imported 0 reports into "southern-front", 83 already there/);
+  });
+
   it('skips bad lines, naming them, or refuses the whole file with --strict', async () => {
     expect((await run('problem', 'put', demo('problem.yaml'))).code).toBe(0);
     const file = join(data, 'mixed.jsonl');
