@@ -74,6 +74,7 @@ export function issuesFromZod(error: z.ZodError, prefix: readonly (string | numb
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ path: pointer([...path, key]), message: 'is not a known field' });
     } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      // Inputs are reported (`reportInput`), so only an absent field gets here, not a wrong type.
       out.push({ path: pointer(path), message: 'is required' });
     } else {
       out.push({ path: pointer(path), message: issue.message });
@@ -171,7 +172,7 @@ export function validateProblem(input: unknown): Validated<Problem> {
   if (input === undefined || input === null) {
     return { ok: false, issues: [{ path: '', message: 'is empty: expected a problem (id, title, hypotheses, indicators, warning)' }] };
   }
-  const parsed = problemSchema.safeParse(input);
+  const parsed = problemSchema.safeParse(input, { reportInput: true });
   const issues = [...(parsed.success ? [] : issuesFromZod(parsed.error)), ...crossFieldIssues(input)];
   if (!parsed.success || issues.length > 0) return { ok: false, issues: dedupe(issues) };
   return { ok: true, value: parsed.data };

@@ -79,7 +79,7 @@ export function completeReport(input: ReportInput, problem?: Problem): Validated
  * against the spec and, when given, the problem it belongs to. Never throws.
  */
 export function validateReport(input: unknown, problem?: Problem): Validated<Report> {
-  const parsed = reportSchema.safeParse(input);
+  const parsed = reportSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
   return completeReport(parsed.data, problem);
 }

@@ -146,6 +146,20 @@ describe('vigil assess', () => {
     expect(JSON.parse(run.stdout)).toEqual(JSON.parse(plain.stdout));
   });
 
+  it('says a field of the wrong type is of the wrong type, not missing', async () => {
+    const reports = await file(
+      'types.jsonl',
+      ['{"id":5,"indicator":"scouts","observed":"present","at":"2023-10-06T10:00:00Z","text":7}', 'null', '[1]'].join('\n'),
+    );
+    const run = await vigil('validate', '--problem', fixture('tiny-problem.yaml'), reports);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${reports}: line 1: /id: must be a string; /text: must be a string`);
+    expect(run.stderr).toContain(`${reports}: line 2: must be a JSON object`);
+    expect(run.stderr).toContain(`${reports}: line 3: must be a JSON object`);
+    expect(run.stderr).not.toContain('is required');
+    expectNoStack(run);
+  });
+
   it('names the field of a bad problem, all errors at once', async () => {
     const problem = await file(
       'bad-problem.yaml',
