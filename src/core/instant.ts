@@ -24,7 +24,9 @@ export function parseInstant(text: string): number | undefined {
     if (c !== null) {
       const [y, mo, d, h, mi, s, ms] = c.slice(1).map(Number) as [number, number, number, number, number, number, number];
       if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return undefined;
-      return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+      // Date.UTC reads years 0-99 as 1900-1999.
+      const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+      return y < 100 ? new Date(utc).setUTCFullYear(y) : utc;
     }
   }
   const m = ISO_INSTANT.exec(text);
@@ -37,7 +39,13 @@ export function parseInstant(text: string): number | undefined {
   const second = s === undefined ? 0 : Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
   if (day > daysInMonth(Number(y), month)) return undefined;
-  const ms = Date.parse(text.replace(/[.,](\d{1,9})/, (_all, frac: string) => '.' + frac.slice(0, 3).padEnd(3, '0')).replace(/^(.{10}) /, '$1T'));
+  const ms = Date.parse(
+    text
+      .replace(/[.,](\d{1,9})/, (_all, frac: string) => '.' + frac.slice(0, 3).padEnd(3, '0'))
+      .replace(/^(.{10}) /, '$1T')
+      // An offset of whole hours (`+05`), which Date.parse does not read.
+      .replace(/([+-]\d{2})$/, '$1:00'),
+  );
   return Number.isFinite(ms) ? ms : undefined;
 }
 
