@@ -72,8 +72,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT_BAD_INPUT;
     }
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EACCES' || code === 'ENOSPC' || code === '28P01' || code === '3D000') {
-      // The environment, not a bug: a database that does not answer, a disk that is full.
+    const environment = ['ECONNREFUSED', 'ENOTFOUND', 'EACCES', 'ENOSPC', '28P01', '3D000', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EROFS', 'EPERM'];
+    if (code !== undefined && environment.includes(code)) {
+      // The environment, not a bug: a database that does not answer, a disk that is full, a
+      // path that names no usable file or directory (the message names it).
       process.stderr.write(`vigil: ${(error as Error).message}\n`);
       return EXIT_BAD_INPUT;
     }

@@ -117,6 +117,27 @@ describe('vigil problem and import', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('missing.jsonl: no such file');
   });
+
+  it('names a directory or an unusable path given for a file, without a stack trace', async () => {
+    await loadDemo();
+    const file = join(data, 'plain-file');
+    writeFileSync(file, 'x');
+    const runs = {
+      import: await run('import', '--problem', 'southern-front', '--reports', data),
+      verify: await run('verify', '--export', data),
+      export: await run('export', '--out', join(data, 'no-such-dir', 'export.jsonl')),
+      store: await vigil({}, 'problem', 'list', '--data', file),
+    };
+    expect(runs.import.stderr).toContain(`${data}: is a directory`);
+    expect(runs.verify.stderr).toContain(`${data}: is a directory`);
+    expect(runs.export.stderr).toContain(join(data, 'no-such-dir', 'export.jsonl'));
+    expect(runs.store.stderr).toContain(file);
+    for (const [name, r] of Object.entries(runs)) {
+      expect(r.code, name).toBe(1);
+      expect(r.stderr, name).not.toContain('internal error');
+      expect(r.stderr, name).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    }
+  });
 });
 
 describe('vigil assess from the store', () => {

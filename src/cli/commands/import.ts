@@ -39,8 +39,10 @@ Exit status: 0 ok (even with skipped lines, which are listed), 1 bad input, 2 wr
     if (values.help === true) return out(this.usage), 0;
     const problemId = requireString('import', values, 'problem');
     const path = requireString('import', values, 'reports');
-    const size = (await stat(path).catch(() => undefined))?.size;
-    if (size === undefined) throw new CliError(`${path}: no such file`);
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined) throw new CliError(`${path}: no such file`);
+    if (info.isDirectory()) throw new CliError(`${path}: is a directory`);
+    const size = info.size;
     const format = reportFormatOf(path);
     const store = await Store.open(storeOptions(values));
     try {

@@ -72,6 +72,7 @@ the first failing seq and what failed there, and exits 1.
     if (typeof values.export === 'string') {
       result = await verifyExport(values.export, options).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') throw new CliError(`${values.export}: no such file`);
+        if (error.code === 'EISDIR') throw new CliError(`${values.export}: is a directory`);
         throw error;
       });
     } else {
