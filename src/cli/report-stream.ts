@@ -31,11 +31,15 @@ export async function* readReportLines(path: string, format: ReportFormat, probl
   }
   const errors: ReportLine[] = [];
   const reader = new CsvReportReader(problem);
+  let skippedLine: number | undefined;
   const parser = input.pipe(
     parseCsv({
       ...CSV_OPTIONS,
       on_skip: (error) => {
-        errors.push({ line: Number(error?.lines ?? 0), ok: false, message: `not valid CSV: ${error?.message ?? 'unreadable record'}` });
+        const line = Number(error?.lines ?? 0);
+        // One error per skipped line (csv-parse may skip a record more than once).
+        if (line !== skippedLine) errors.push({ line, ok: false, message: `not valid CSV: ${error?.message ?? 'unreadable record'}` });
+        skippedLine = line;
         return undefined;
       },
     }),

@@ -163,10 +163,14 @@ export function parseReportsText(text: string, format: ReportFormat, problem?: P
   }
 
   const reader = new CsvReportReader(problem);
+  let skippedLine: number | undefined;
   const records = parseCsv(text, {
     ...CSV_OPTIONS,
     on_skip: (error) => {
-      errors.push({ line: Number(error?.lines ?? 0), message: `not valid CSV: ${error?.message ?? 'unreadable record'}` });
+      const line = Number(error?.lines ?? 0);
+      // csv-parse may skip one record more than once (a stray quote, then the next): one line, one error.
+      if (line !== skippedLine) errors.push({ line, message: `not valid CSV: ${error?.message ?? 'unreadable record'}` });
+      skippedLine = line;
       return undefined;
     },
   }) as unknown as { record: string[]; info: { lines: number } }[];

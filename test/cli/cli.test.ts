@@ -270,4 +270,16 @@ describe('vigil validate', () => {
     expect(run.stderr).toContain('missing column "observed"');
     expectNoStack(run);
   });
+
+  it('counts a CSV line with a stray quote once', async () => {
+    const csv = await file(
+      'quote.csv',
+      'id,indicator,observed,at,text\nr1,scouts,present,2023-10-06T10:00:00Z,"a "quoted" word"\nr2,scouts,present,2023-10-06T10:00:00Z,ok\nr3,scouts,present,2023-10-06T11:00:00Z,ok\n',
+    );
+    const run = await vigil('validate', '--problem', fixture('tiny-problem.yaml'), csv);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${csv}: line 2: not valid CSV`);
+    expect(run.stderr.match(/line 2: /g)).toHaveLength(1);
+    expect(run.stderr).toContain(`${csv}: 1 bad line(s), 2 good`);
+  });
 });

@@ -118,6 +118,19 @@ describe('vigil problem and import', () => {
     expect(missing.stderr).toContain('missing.jsonl: no such file');
   });
 
+  it('counts a CSV line with a stray quote once when importing', async () => {
+    await loadDemo();
+    const csv = join(data, 'quote.csv');
+    writeFileSync(
+      csv,
+      'id,indicator,observed,at,text\nq1,live-ammunition,present,2026-03-01T00:00:00Z,"a "quoted" word"\nq2,live-ammunition,present,2026-03-01T00:00:00Z,ok\n',
+    );
+    const imported = await run('import', '--problem', 'southern-front', '--reports', csv);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/imported 1 report into "southern-front", 1 bad line skipped/);
+    expect(imported.stderr.match(/line 2: /g)).toHaveLength(1);
+  });
+
   it('names a directory or an unusable path given for a file, without a stack trace', async () => {
     await loadDemo();
     const file = join(data, 'plain-file');
