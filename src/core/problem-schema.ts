@@ -130,6 +130,10 @@ function crossFieldIssues(input: unknown): Issue[] {
     issues.push({ path: '/hypotheses', message: 'at least one hypothesis must be dangerous ("dangerous": true)' });
   }
 
+  // Hypothesis ids key the likelihood objects, where "__proto__" would name the prototype.
+  for (const [h, i] of objectsOf(input.hypotheses)) {
+    if (h.id === '__proto__') issues.push({ path: pointer(['hypotheses', i, 'id']), message: 'must not be "__proto__" (it cannot key a likelihood)' });
+  }
   const hypothesisIds = new Set(hypotheses.map((h) => h.id).filter((x): x is string => typeof x === 'string'));
   for (const [indicator, j] of objectsOf(input.indicators)) {
     const likelihood = indicator.likelihood;

@@ -187,6 +187,26 @@ warning:
     expectNoStack(run);
   });
 
+  it('refuses "__proto__" as a hypothesis id, which cannot key a likelihood', async () => {
+    const problem = await file(
+      'proto-problem.json',
+      JSON.stringify({
+        id: 'p',
+        title: 'T',
+        hypotheses: [
+          { id: '__proto__', title: 'A', prior: 0.5 },
+          { id: 'b', title: 'B', prior: 0.5, dangerous: true },
+        ],
+        indicators: [{ id: 'x', title: 'X', likelihood: JSON.parse('{"__proto__": 0.2, "b": 0.8}') as Record<string, number> }],
+        warning: { levels: [{ id: 'low', threshold: 0 }] },
+      }),
+    );
+    const run = await vigil('validate', problem);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${problem}: /hypotheses/0/id: `);
+    expectNoStack(run);
+  });
+
   it('reports YAML and JSON syntax errors with their position', async () => {
     const yaml = await file('broken.yaml', 'id: p\ntitle: [unclosed\n');
     const json = await file('broken.json', '{"id": "p",');
