@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { parse as parseYaml } from 'yaml';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -164,6 +165,22 @@ describe('vigil assess from the store', () => {
     }
     const text = await run('assess', '--problem', 'southern-front', '--at', '2026-03-14T03:45:00Z');
     expect(text.stdout).toContain('Level ALERT');
+  });
+
+  it('shows an assessment as of T with the model version in force at T', async () => {
+    await loadDemo();
+    const v1 = parseYaml(readFileSync(demo('problem.yaml'), 'utf8')) as { hypotheses: { id: string; title: string; prior: number }[]; indicators: { likelihood: Record<string, number> }[] };
+    v1.hypotheses[0]!.prior -= 0.05;
+    const v2 = { ...v1, hypotheses: [...v1.hypotheses, { id: 'feint', title: 'A feint along the line', prior: 0.05 }] };
+    v2.indicators = v1.indicators.map((i) => ({ ...i, likelihood: { ...i.likelihood, feint: 0.5 } }));
+    const v2Path = join(data, 'v2.json');
+    writeFileSync(v2Path, JSON.stringify(v2));
+    expect((await run('problem', 'put', v2Path)).stdout).toContain('version 2 stored');
+    const text = await run('assess', '--problem', 'southern-front', '--at', '2026-03-14T03:45:00Z', '--ach');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Level ALERT');
+    expect(text.stdout).not.toContain('feint');
+    expect(text.stdout).not.toContain('A feint along the line');
   });
 });
 

@@ -5,6 +5,7 @@ import { optionalInstant, parseCommandArgs, requireString } from '../args.js';
 import { renderAch, renderAssessment } from '../assessment-text.js';
 import { out, type Command } from '../command.js';
 import { loadProblem, loadReports } from '../input-files.js';
+import { modelAt } from '../../app/as-of.js';
 import { Store } from '../../app/store.js';
 import { CliError } from '../cli-error.js';
 import { DATA_HELP, DATA_OPTION, storeOptions } from '../store-options.js';
@@ -47,7 +48,9 @@ Exit status: 0 ok, 1 bad input, 2 wrong usage.
         const model = await store.problem(problemPath);
         if (model === undefined) throw new CliError(`no problem "${problemPath}" in the store (to assess files, give --reports FILE too)`);
         const assessment = await store.assess(problemPath, at);
-        out(present(model.problem, assessment, values.json === true, values.ach === true));
+        // Shown with the model it was computed with: the version in force at T, not the latest.
+        const inForce = await modelAt(store.db, problemPath, assessment.at);
+        out(present(inForce.problem, assessment, values.json === true, values.ach === true));
       } finally {
         await store.close();
       }
