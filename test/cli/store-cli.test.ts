@@ -4,7 +4,7 @@
  * verify (and its failure on tampering, naming the first bad seq), --head, keys.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,14 @@ describe('vigil problem and import', () => {
     const conflict = await run('import', '--problem', 'southern-front', '--reports', changed);
     expect(conflict.stderr).toContain('line 1: report id "m1" is already stored with different content');
     expect(conflict.stdout).toContain('imported 1 report ');
+  });
+
+  it('says how to assess a problem file when --reports is missing, touching no store', async () => {
+    const run2 = await vigil({}, 'assess', '--problem', demo('problem.yaml'), '--data', join(data, 'untouched'));
+    expect(run2.code).toBe(2);
+    expect(run2.stderr).toContain('give --reports FILE too');
+    expect(existsSync(join(data, 'untouched'))).toBe(false);
+    expect((await run('export', '--from', '5', '--to', '2')).code).toBe(2);
   });
 
   it('refuses an unknown problem and a missing file', async () => {

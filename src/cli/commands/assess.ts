@@ -7,7 +7,8 @@ import { out, type Command } from '../command.js';
 import { loadProblem, loadReports } from '../input-files.js';
 import { modelAt } from '../../app/as-of.js';
 import { Store } from '../../app/store.js';
-import { CliError } from '../cli-error.js';
+import { CliError, usageError } from '../cli-error.js';
+import { existsSync } from 'node:fs';
 import { DATA_HELP, DATA_OPTION, storeOptions } from '../store-options.js';
 import { painterFor } from '../paint.js';
 
@@ -43,6 +44,9 @@ Exit status: 0 ok, 1 bad input, 2 wrong usage.
     const problemPath = requireString('assess', values, 'problem');
     const at = optionalInstant('assess', values, 'at');
     if (values.reports === undefined) {
+      if (/\.(ya?ml|json)$/i.test(problemPath) || existsSync(problemPath)) {
+        throw usageError(`"${problemPath}" is a file: give --reports FILE too (without it, --problem names a stored problem)`, 'assess');
+      }
       const store = await Store.open(storeOptions(values));
       try {
         const model = await store.problem(problemPath);

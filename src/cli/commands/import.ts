@@ -26,7 +26,9 @@ skipped as duplicates, so an interrupted import can simply be run again.
 
   --problem ID     the stored problem the reports belong to (see 'vigil problem put')
   --reports FILE   the reports (.jsonl, or .csv)
-  --strict         refuse the whole file if any line is bad (checked before anything is written)
+  --strict         refuse the whole file if any line is bad (checked before anything is written;
+                   an id stored with other content is found while writing, and stops the import
+                   at that batch)
 ${DATA_HELP}
 
 Bad lines are reported by number and skipped (or, with --strict, refuse the file). A report id

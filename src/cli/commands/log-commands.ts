@@ -34,6 +34,7 @@ ${DATA_HELP}
     const from = wholeNumber('export', 'from', values.from);
     const to = wholeNumber('export', 'to', values.to);
     if (from === 0) throw usageError('--from must be at least 1', 'export');
+    if (from !== undefined && to !== undefined && to < from) throw usageError(`--to (${to}) must not be before --from (${from})`, 'export');
     const { log } = await openEventLog(storeOptions(values));
     try {
       const header = await exportLog(log, typeof values.out === 'string' ? values.out : process.stdout, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
