@@ -4,6 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { Problem, Report } from '../core/model.js';
 import { CSV_OPTIONS, CsvReportReader, NO_CSV_HEADER, reportFromJsonLine, stripBom, type ReportFormat } from '../core/report-file.js';
@@ -32,7 +33,7 @@ export async function* readReportLines(path: string, format: ReportFormat, probl
   const errors: ReportLine[] = [];
   const reader = new CsvReportReader(problem);
   let skippedLine: number | undefined;
-  const parser = input.pipe(
+  const parser = input.pipe(crlfToLf()).pipe(
     parseCsv({
       ...CSV_OPTIONS,
       on_skip: (error) => {
@@ -58,4 +59,23 @@ export async function* readReportLines(path: string, format: ReportFormat, probl
   }
   yield* errors.splice(0);
   if (!reader.hasHeader) yield { line: 1, ok: false, message: NO_CSV_HEADER };
+}
+
+/**
+ * Turns CRLF line ends into LF as bytes stream through (a CR at the end of a chunk waits for the
+ * next one): the CSV parser counts a CRLF inside a quoted cell as two lines.
+ */
+function crlfToLf(): Transform {
+  let pendingCr = false;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let text = (pendingCr ? '\r' : '') + chunk.toString('latin1');
+      pendingCr = text.endsWith('\r');
+      if (pendingCr) text = text.slice(0, -1);
+      done(null, Buffer.from(text.replace(/\r\n/g, '\n'), 'latin1'));
+    },
+    flush(done) {
+      done(null, pendingCr ? Buffer.from('\r', 'latin1') : null);
+    },
+  });
 }

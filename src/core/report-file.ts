@@ -164,7 +164,9 @@ export function parseReportsText(text: string, format: ReportFormat, problem?: P
 
   const reader = new CsvReportReader(problem);
   let skippedLine: number | undefined;
-  const records = parseCsv(text, {
+  // Windows line ends become plain ones first: the CSV parser counts a CRLF inside a quoted
+  // cell as two lines, which would shift every later line number.
+  const records = parseCsv(text.replace(/\r\n/g, '\n'), {
     ...CSV_OPTIONS,
     on_skip: (error) => {
       const line = Number(error?.lines ?? 0);

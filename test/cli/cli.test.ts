@@ -279,6 +279,18 @@ describe('vigil validate', () => {
     expect(run.stdout).toMatch(/reports\.csv: ok \(\d+ reports\)/);
   });
 
+  it('counts CSV lines right after a quoted cell with Windows line ends', async () => {
+    const csv = await file(
+      'crlf.csv',
+      'id,indicator,observed,at,text\r\nr1,scouts,present,2023-10-06T10:00:00Z,"two\r\nlines"\r\nr2,scouts,maybe,2023-10-06T11:00:00Z,\r\n',
+    );
+    const run = await vigil('validate', '--problem', fixture('tiny-problem.yaml'), csv);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${csv}: line 4: /observed: must be "present" or "absent"`);
+    const assessed = await vigil('assess', '--problem', fixture('tiny-problem.yaml'), '--reports', csv, '--json');
+    expect(assessed.stderr).toContain(`${csv}: line 4: `);
+  });
+
   it('names bad CSV lines and a bad header', async () => {
     const csv = await file('bad.csv', 'id,indicator,observed,at\nr1,scouts,present,2023-10-06T10:00:00Z\nr2,scouts,maybe,2023-10-06T10:00:00Z\nr3,scouts\n');
     const header = await file('bad-header.csv', 'id,indicator,seen,at\nr1,scouts,present,2023-10-06T10:00:00Z\n');

@@ -120,6 +120,18 @@ describe('vigil problem and import', () => {
     expect((await run('export', '--from', '5', '--to', '2')).code).toBe(2);
   });
 
+  it('numbers CSV lines right while streaming Windows line ends', async () => {
+    expect((await run('problem', 'put', demo('problem.yaml'))).code).toBe(0);
+    const csv = join(data, 'crlf.csv');
+    writeFileSync(
+      csv,
+      'id,indicator,observed,at,text\r\nc1,fence-surveillance,present,2026-03-01T00:00:00Z,"seen\r\ntwice"\r\nc2,fence-surveillance,maybe,2026-03-01T01:00:00Z,\r\nc3,fence-surveillance,absent,2026-03-01T02:00:00Z,\r\n',
+    );
+    const imported = await run('import', '--problem', 'southern-front', '--reports', csv);
+    expect(imported.stderr).toContain(`${csv}: line 4: /observed`);
+    expect(imported.stdout).toContain('imported 2 reports');
+  });
+
   it('refuses an unknown problem and a missing file', async () => {
     expect((await run('import', '--problem', 'nope', '--reports', demo('reports.jsonl'))).stderr).toContain('no problem "nope"');
     const missing = await run('import', '--problem', 'nope', '--reports', join(data, 'missing.jsonl'));
