@@ -3,7 +3,6 @@
  * with csv-parse's stream. Each line comes out validated, with its number.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { Problem, Report } from '../core/model.js';
@@ -16,14 +15,56 @@ export interface ByteCounter {
   bytes: number;
 }
 
+/** A report line longer than this is a bad line, and is never held in memory whole. */
+export const MAX_LINE_BYTES = 1_048_576;
+
+/**
+ * Splits a byte stream into lines (LF or CRLF), in constant memory: a line longer than
+ * MAX_LINE_BYTES comes out as undefined, its bytes dropped as they stream by.
+ */
+async function* boundedLines(input: AsyncIterable<Buffer>): AsyncGenerator<string | undefined> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  const finish = () => {
+    const text = tooLong ? undefined : Buffer.concat(parts, size).toString('utf8').replace(/\r$/, '');
+    parts = [];
+    size = 0;
+    tooLong = false;
+    return text;
+  };
+  for await (const chunk of input) {
+    let start = 0;
+    for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
+      if (!tooLong) parts.push(chunk.subarray(start, end));
+      size += end - start;
+      if (size > MAX_LINE_BYTES) tooLong = true;
+      yield finish();
+      start = end + 1;
+    }
+    if (start < chunk.length) {
+      size += chunk.length - start;
+      if (size > MAX_LINE_BYTES) {
+        tooLong = true;
+        parts = [];
+      } else parts.push(chunk.subarray(start));
+    }
+  }
+  if (size > 0 || tooLong) yield finish();
+}
+
 /** Streams the lines of a report file, validated against `problem`. Blank lines are skipped. */
 export async function* readReportLines(path: string, format: ReportFormat, problem: Problem, counter: ByteCounter = { bytes: 0 }): AsyncGenerator<ReportLine> {
   const input = createReadStream(path);
   input.on('data', (chunk) => (counter.bytes += chunk.length));
   if (format === 'jsonl') {
     let line = 0;
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    for await (const text of boundedLines(input)) {
       line++;
+      if (text === undefined) {
+        yield { line, ok: false, message: `longer than ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes (not read)` };
+        continue;
+      }
       if (text.trim() === '') continue;
       const result = reportFromJsonLine(line === 1 ? stripBom(text) : text, problem);
       yield result.ok ? { line, ok: true, report: result.report } : { line, ok: false, message: result.message };

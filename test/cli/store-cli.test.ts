@@ -120,6 +120,17 @@ describe('vigil problem and import', () => {
     expect((await run('export', '--from', '5', '--to', '2')).code).toBe(2);
   });
 
+  it('refuses a JSON line too long to hold, and keeps reading after it', async () => {
+    expect((await run('problem', 'put', demo('problem.yaml'))).code).toBe(0);
+    const huge = 'x'.repeat(1_200_000);
+    const good = (id: string, hour: number) => JSON.stringify({ id, indicator: 'fence-surveillance', observed: 'present', at: `2026-03-01T0${hour}:00:00Z` });
+    const jsonl = join(data, 'long.jsonl');
+    writeFileSync(jsonl, [good('l1', 1), JSON.stringify({ id: 'l2', indicator: 'fence-surveillance', observed: 'present', at: '2026-03-01T02:00:00Z', text: huge }), good('l3', 3)].join('\r\n'));
+    const imported = await run('import', '--problem', 'southern-front', '--reports', jsonl);
+    expect(imported.stderr).toContain(`${jsonl}: line 2: longer than 1,048,576 bytes`);
+    expect(imported.stdout).toContain('imported 2 reports');
+  });
+
   it('numbers CSV lines right while streaming Windows line ends', async () => {
     expect((await run('problem', 'put', demo('problem.yaml'))).code).toBe(0);
     const csv = join(data, 'crlf.csv');
