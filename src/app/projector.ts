@@ -398,12 +398,19 @@ export class Projector {
     const timeline = replay(model.problem, reports, { corrections: fixes, details: false });
     const last = timeline.points[timeline.points.length - 1];
     if (last !== undefined) {
-      const asOf = applyCorrections(reports, fixes, last.at);
-      const snapshot = snapshotAt(model.problem, asOf.reports, last.at, asOf.retracted);
+      // The current assessment is as of the latest report or correction, whichever is later:
+      // a retraction after the last report must show at once (as an as-of query at that
+      // instant shows it: the level rule evaluated once more there).
+      const instant = Math.max(last.at, ...fixes.map((c) => c.at));
+      const asOf = applyCorrections(reports, fixes, instant);
+      const snapshot = snapshotAt(model.problem, asOf.reports, instant, asOf.retracted);
+      const levels = model.problem.warning.levels;
+      const lastLevel = levels.findIndex((l) => l.id === timeline.finalLevel);
+      const level = instant === last.at ? lastLevel : nextLevelIndex(model.problem.warning, lastLevel, snapshot.pDangerous);
       this.#corrected.set(problemId, {
         version: model.version,
-        instant: last.at,
-        level: timeline.finalLevel,
+        instant,
+        level: levels[level]?.id ?? timeline.finalLevel,
         pDangerous: snapshot.pDangerous,
         leading: snapshot.leading,
         posterior: Object.fromEntries(snapshot.posterior),

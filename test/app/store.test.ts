@@ -117,9 +117,10 @@ for (const fixture of STORES) {
         const fromStore = assessmentToJson(await store.assess('southern-front', at));
         expect(differences(fromStore, assessJson(demoProblem, demoReports, { at, corrections })), new Date(at).toISOString()).toEqual([]);
       }
+      // The current assessment shows the corrections at once: it is as of the latest of them.
       const current = (await store.currentAssessments())[0];
-      const latest = assessJson(demoProblem, demoReports, { at: lastAt, corrections });
-      expect(current).toMatchObject({ level: latest.level, leading: latest.leading, counted: latest.counted });
+      const latest = assessJson(demoProblem, demoReports, { at: lastAt + 7_200_000, corrections });
+      expect(current).toMatchObject({ instant: lastAt + 7_200_000, level: latest.level, leading: latest.leading, counted: latest.counted });
       expect(current?.pDangerous).toBeCloseTo(latest.pDangerous, 12);
       const after = await store.assess('southern-front', lastAt + 9_000_000);
       expect(after.ignored).toContainEqual({ report: 'sf-079', why: 'retracted' });
