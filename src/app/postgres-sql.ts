@@ -1,5 +1,6 @@
 /** The SQL port over node-postgres: a pool, `?` placeholders numbered, bigint read as numbers. */
 import pg from 'pg';
+import { inTransaction } from '../log/postgres-event-log.js';
 import type { Row, SqlDatabase, SqlValue } from './sql.js';
 
 /** `?` -> `$1, $2, ...` (queries here hold no `?` inside string literals). */
@@ -56,18 +57,7 @@ class PostgresSql implements SqlDatabase {
 
   async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
     if (this.client !== this.pool) return fn(this);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(new PostgresSql(this.pool, client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inTransaction(this.pool, (client) => fn(new PostgresSql(this.pool, client)));
   }
 
   async close(): Promise<void> {

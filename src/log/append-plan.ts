@@ -14,6 +14,7 @@ import {
   GENESIS_PREV,
   newEventId,
   nextAt,
+  recordToEvent,
   sha256Hex,
   SYSTEM,
 } from './event.js';
@@ -152,6 +153,17 @@ export interface AppendPlan {
   readonly newKeys: readonly { readonly key: string; readonly fingerprint: string; readonly seq: number }[];
   /** One per input, in input order. */
   readonly slots: readonly ResultSlot[];
+}
+
+/**
+ * The answer to an append, one event per input in input order: the new event, or for a retry
+ * the event first written under its dedupe key (looked up in `stored`, by seq).
+ */
+export function appendResults(plan: AppendPlan, stored: ReadonlyMap<number, EventRecord>): StoredEvent[] {
+  return plan.slots.map((slot) => {
+    if ('record' in slot) return plan.events[slot.record] as StoredEvent;
+    return recordToEvent(stored.get(slot.storedSeq) as EventRecord);
+  });
 }
 
 /**

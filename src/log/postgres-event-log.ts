@@ -10,7 +10,7 @@
 import pg from 'pg';
 import type { PoolClient } from 'pg';
 import { VigilError } from '../core/errors.js';
-import { planAppend, prepareEvents } from './append-plan.js';
+import { appendResults, planAppend, prepareEvents } from './append-plan.js';
 import type { AppendPlan, PreparedEvent, StoredDedupe } from './append-plan.js';
 import { CHECKPOINT_TYPE, recordToEvent } from './event.js';
 import type { EventRecord, StoredEvent } from './event.js';
@@ -106,7 +106,8 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
   });
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+/** Runs `work` in one transaction on a client of `pool`: committed, or rolled back on error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -159,10 +160,7 @@ class PostgresEventLog implements EventLog {
         this.appendLocked(client, prepared, false),
       );
       this.listeners.emit(plan.events);
-      return plan.slots.map((slot) => {
-        if ('record' in slot) return plan.events[slot.record] as StoredEvent;
-        return recordToEvent(stored.get(slot.storedSeq) as EventRecord);
-      });
+      return appendResults(plan, stored);
     });
   }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { VigilError } from '../core/errors.js';
-import { planAppend, prepareEvents } from './append-plan.js';
+import { appendResults, planAppend, prepareEvents } from './append-plan.js';
 import type { AppendContext, AppendPlan, PreparedEvent, StoredDedupe } from './append-plan.js';
 import { CHECKPOINT_TYPE, recordToEvent } from './event.js';
 import type { EventRecord, StoredEvent } from './event.js';
@@ -210,10 +210,7 @@ class SqliteEventLog implements EventLog {
     const prepared = prepareEvents(events, this.now());
     const { plan, stored } = this.appendBatch(prepared, false);
     this.listeners.emit(plan.events);
-    return plan.slots.map((slot) => {
-      if ('record' in slot) return plan.events[slot.record] as StoredEvent;
-      return recordToEvent(stored.get(slot.storedSeq) as EventRecord);
-    });
+    return appendResults(plan, stored);
   }
 
   async checkpoint(): Promise<StoredEvent | undefined> {
