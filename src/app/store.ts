@@ -173,13 +173,13 @@ export class Store {
     if (!result.ok) throw problemInvalid(result.issues);
     const problem = result.value;
     const current = await this.problem(problem.id);
-    if (current !== undefined && encodeJcs(current.problem as never) === encodeJcs(problem as never)) {
+    if (current !== undefined && encodeJcs(current.problem) === encodeJcs(problem)) {
       return { id: problem.id, version: current.version, changed: false };
     }
     const version = (current?.version ?? 0) + 1;
     const data: ProblemDefinedData = { version, problem };
     await this.append([
-      { type: PROBLEM_DEFINED, stream: problem.id, actor, data: data as never, dedupe: { key: `problem:${problem.id}:${version}` } },
+      { type: PROBLEM_DEFINED, stream: problem.id, actor, data: asEventData(data), dedupe: { key: `problem:${problem.id}:${version}` } },
     ]);
     return { id: problem.id, version, changed: true };
   }
@@ -220,12 +220,12 @@ export class Store {
       const key = `report:${problemId}:${report.id}`;
       // Loaded history: everything in the event is what the sender said, so the log's own
       // fingerprint of the event's data serves (and costs no second encoding).
-      if (backfilled) return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: data as never, dedupe: { key } };
+      if (backfilled) return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: asEventData(data), dedupe: { key } };
       // A live retry is the same report when everything the sender said is the same; the
       // server's own receive time is not part of what the sender said.
       const { received: _received, ...said } = wire;
-      const fingerprint = sha256(encodeJcs({ report: said, classification: data.classification, compartments: data.compartments } as never));
-      return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: data as never, dedupe: { key, fingerprint } };
+      const fingerprint = sha256(encodeJcs({ report: said, classification: data.classification, compartments: data.compartments }));
+      return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: asEventData(data), dedupe: { key, fingerprint } };
     });
     try {
       const stored = await this.append(events);
@@ -274,6 +274,11 @@ export class Store {
     await this.db.close();
     await this.log.close();
   }
+}
+
+/** An event payload interface as the log's plain-JSON record type (the shapes are plain JSON). */
+function asEventData<T extends object>(data: T): Readonly<Record<string, unknown>> {
+  return data as unknown as Readonly<Record<string, unknown>>;
 }
 
 function sha256(text: string): string {
