@@ -118,7 +118,8 @@ function inCanonicalOrder(value: unknown, path: (string | number)[]): unknown {
         if (ordered !== member) (childCopies ??= new Map()).set(key, ordered);
       }
       if (!changed && childCopies === undefined) return value;
-      const copy: Record<string, unknown> = {};
+      // Null prototype: a member named "__proto__" must stay a member, not set a prototype.
+      const copy = Object.create(null) as Record<string, unknown>;
       // The default sort compares UTF-16 code units: exactly the order RFC 8785 prescribes.
       for (const key of keys.sort()) {
         const member = record[key];

@@ -83,6 +83,15 @@ function isCanonicalObject(t: string): boolean {
 }
 
 describe('encodeJcs', () => {
+  test('keeps a member named "__proto__" when it reorders members', () => {
+    // JSON.parse makes "__proto__" an own member; sorting must not turn it into a prototype.
+    for (const text of ['{"b":1,"__proto__":0}', '{"z":{"y":true,"__proto__":{"a":1}}}', '{"__proto__":null,"1":2}']) {
+      const value: unknown = JSON.parse(text);
+      expect(encodeJcs(value)).toBe((canonicalize as unknown as (v: unknown) => string)(value));
+      expect(encodeJcs(value)).toContain('"__proto__"');
+    }
+  });
+
   test('gives the output of RFC 8785 section 3.2.2 for its example', () => {
     const input = JSON.parse(
       '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
