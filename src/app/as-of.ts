@@ -4,14 +4,12 @@
  * history is loaded); the level comes from the level timeline; the counted reports from the
  * latest snapshot at or before T plus the reports received since.
  */
-import { snapshotAt, type Assessment } from '../core/assess.js';
-import { applyCorrections } from '../core/corrections.js';
+import { assess, snapshotAt, type Assessment } from '../core/assess.js';
 import type { IgnoredReport } from '../core/counting.js';
 import { nextLevelIndex } from '../core/levels.js';
-import type { Problem, Report } from '../core/model.js';
-import { replay } from '../core/replay.js';
-import { VigilError } from '../core/errors.js';
-import { fromWire, toCorrection } from './events.js';
+import type { Report } from '../core/model.js';
+import { fromWire } from './events.js';
+import { modelAt, storedCorrections, storedReports } from './projection-reads.js';
 import { unpackReports } from './snapshot-codec.js';
 import type { SqlDatabase } from './sql.js';
 
@@ -30,36 +28,17 @@ export interface AsOfAssessment extends Assessment {
   readonly ignoredCount: number;
 }
 
-/** The model version in force at `at` (ms), or the first version when `at` is before it. */
-export async function modelAt(db: SqlDatabase, problem: string, at: number): Promise<{ version: number; problem: Problem }> {
-  const rows = await db.all<{ version: number; model: string }>(
-    `SELECT version, model FROM proj_problem_versions WHERE problem = ? AND (at_ms <= ? OR version = 1)
-     ORDER BY version DESC LIMIT 1`,
-    [problem, at],
-  );
-  const row = rows[0];
-  if (row === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${problem}"`);
-  return { version: Number(row.version), problem: JSON.parse(row.model) as Problem };
-}
-
 /** The assessment of `problemId` as the system knew it at `at` (ms). */
 export async function assessAsOf(db: SqlDatabase, problemId: string, at: number, options: AsOfOptions = {}): Promise<AsOfAssessment> {
   const model = await modelAt(db, problemId, at);
-  const correctionRows = await db.all<{ type: string; body: string; at_ms: number }>(
-    'SELECT type, body, at_ms FROM proj_corrections WHERE problem = ? AND at_ms <= ? ORDER BY seq',
-    [problemId, at],
-  );
+  const corrections = await storedCorrections(db, problemId, at);
 
-  if (correctionRows.length > 0 || (await staleVersion(db, problemId, model.version, at))) {
+  if (corrections.length > 0 || (await staleVersion(db, problemId, model.version, at))) {
     // Corrections rewrite the past: assess from every report, corrections applied by instant.
     // So does a report received by T but recorded after a newer version was defined: the
     // projections of the version in force at T stopped when the newer one came.
-    const reports = await reportsUpTo(db, problemId, at);
-    const corrections = correctionRows.map((c) => toCorrection(c.type, JSON.parse(c.body), Number(c.at_ms)));
-    const asOf = applyCorrections(reports, corrections, at);
-    const snapshot = snapshotAt(model.problem, asOf.reports, at, asOf.retracted);
-    const level = replay(model.problem, reports, { at, corrections, details: false }).finalLevel;
-    return finish(db, problemId, at, options, { ...snapshot, level, version: model.version, ignoredCount: 0 });
+    const assessment = assess(model.problem, await storedReports(db, problemId, at), { at, corrections });
+    return finish(db, problemId, at, options, { ...assessment, version: model.version, ignoredCount: 0 });
   }
 
   const snapshots = await db.all<{ instant_ms: number; counted: string }>(
@@ -111,12 +90,6 @@ async function staleVersion(db: SqlDatabase, problemId: string, version: number,
   if (seq === undefined) return false;
   const late = await db.all('SELECT 1 AS x FROM proj_reports WHERE problem = ? AND seq > ? AND received_ms <= ? LIMIT 1', [problemId, Number(seq), at]);
   return late.length > 0;
-}
-
-/** Every report of a problem received at or before `at`, in received order. */
-async function reportsUpTo(db: SqlDatabase, problemId: string, at: number): Promise<Report[]> {
-  const rows = await db.all<{ body: string }>('SELECT body FROM proj_reports WHERE problem = ? AND received_ms <= ? ORDER BY received_ms, seq', [problemId, at]);
-  return rows.map((row) => fromWire(JSON.parse(row.body)));
 }
 
 /**

@@ -19,13 +19,13 @@ import {
   REPORT_RECEIVED,
   REPORT_REGRADED,
   REPORT_RETRACTED,
-  toCorrection,
   type ProblemDefinedData,
   type ReportReceivedData,
   type ReportRegradedData,
   type ReportRetractedData,
 } from './events.js';
 import { ensureProjectionSchema } from './projection-schema.js';
+import { currentModel, storedCorrections, storedReports, type StoredModel } from './projection-reads.js';
 import { packReports, unpackReports } from './snapshot-codec.js';
 import type { SqlDatabase } from './sql.js';
 
@@ -262,21 +262,11 @@ export class Projector {
     this.#dirty.set(problem, Math.min(from, this.#dirty.get(problem) ?? Infinity));
   }
 
-  /** The current model version of a problem, or undefined when it has none. */
-  async #currentModel(tx: SqlDatabase, problem: string): Promise<{ version: number; problem: Problem } | undefined> {
-    const rows = await tx.all<{ version: number; model: string }>(
-      'SELECT version, model FROM proj_problem_versions WHERE problem = ? ORDER BY version DESC LIMIT 1',
-      [problem],
-    );
-    const row = rows[0];
-    return row === undefined ? undefined : { version: Number(row.version), problem: JSON.parse(row.model) as Problem };
-  }
-
   /** The in-memory replay of a problem, restored from its latest snapshot when needed. */
   async #stateFor(tx: SqlDatabase, problem: string): Promise<ReplayState | undefined> {
     const known = this.#states.get(problem);
     if (known !== undefined) return known;
-    const model = await this.#currentModel(tx, problem);
+    const model = await currentModel(tx, problem);
     if (model === undefined) return undefined;
     const corrected = await tx.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problem]);
     if (corrected.length > 0) {
@@ -297,7 +287,7 @@ export class Projector {
   async #restore(
     tx: SqlDatabase,
     problemId: string,
-    model: { version: number; problem: Problem },
+    model: StoredModel,
     before: number,
     beforeSeq = Number.MAX_SAFE_INTEGER,
   ): Promise<ReplayState> {
@@ -378,39 +368,29 @@ export class Projector {
 
   /** Recomputes a problem's level timeline from `from` on (or whole, with corrections). */
   async #rebuild(tx: SqlDatabase, problemId: string, from: number): Promise<void> {
-    const model = await this.#currentModel(tx, problemId);
+    const model = await currentModel(tx, problemId);
     if (model === undefined) return;
-    const corrections = await tx.all<{ type: string; body: string; at_ms: number }>(
-      'SELECT type, body, at_ms FROM proj_corrections WHERE problem = ? ORDER BY seq',
-      [problemId],
-    );
-    if (corrections.length === 0) {
+    const fixes = await storedCorrections(tx, problemId);
+    if (fixes.length === 0) {
       this.#states.set(problemId, await this.#restore(tx, problemId, model, from));
       return;
     }
     // With corrections the past itself changed: replay everything, corrections in force from
-    // their own instants; no snapshots (they hold uncorrected reports).
+    // their own instants; no snapshots (they hold uncorrected reports). The replay runs to the
+    // latest report or correction, whichever is later, so the current assessment shows a
+    // correction made after the last report at once.
     this.#states.delete(problemId);
-    const reports = (await tx.all<{ body: string }>('SELECT body FROM proj_reports WHERE problem = ? ORDER BY received_ms, seq', [problemId])).map(
-      (row) => fromWire(JSON.parse(row.body)),
-    );
-    const fixes = corrections.map((c) => toCorrection(c.type, JSON.parse(c.body), Number(c.at_ms)));
-    const timeline = replay(model.problem, reports, { corrections: fixes, details: false });
-    const last = timeline.points[timeline.points.length - 1];
+    const reports = await storedReports(tx, problemId);
+    const last = reports[reports.length - 1];
+    const instant = Math.max(last?.received ?? -Infinity, ...fixes.map((c) => c.at));
+    const timeline = replay(model.problem, reports, { at: instant, corrections: fixes, details: false });
     if (last !== undefined) {
-      // The current assessment is as of the latest report or correction, whichever is later:
-      // a retraction after the last report must show at once (as an as-of query at that
-      // instant shows it: the level rule evaluated once more there).
-      const instant = Math.max(last.at, ...fixes.map((c) => c.at));
       const asOf = applyCorrections(reports, fixes, instant);
       const snapshot = snapshotAt(model.problem, asOf.reports, instant, asOf.retracted);
-      const levels = model.problem.warning.levels;
-      const lastLevel = levels.findIndex((l) => l.id === timeline.finalLevel);
-      const level = instant === last.at ? lastLevel : nextLevelIndex(model.problem.warning, lastLevel, snapshot.pDangerous);
       this.#corrected.set(problemId, {
         version: model.version,
         instant,
-        level: levels[level]?.id ?? timeline.finalLevel,
+        level: timeline.finalLevel,
         pDangerous: snapshot.pDangerous,
         leading: snapshot.leading,
         posterior: Object.fromEntries(snapshot.posterior),

@@ -26,6 +26,7 @@ import {
   type ReportReceivedData,
 } from './events.js';
 import { openPostgresSql } from './postgres-sql.js';
+import { currentModel, type StoredModel } from './projection-reads.js';
 import { Projector, type CurrentAssessment } from './projector.js';
 import type { SqlDatabase } from './sql.js';
 import { openSqliteSql } from './sqlite-sql.js';
@@ -123,19 +124,14 @@ export class Store {
    */
   async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
     const stored = await this.log.append(events);
+    // The projector reads any gap before these (another process's events) from the log.
     await this.projector.apply(this.#appended.splice(0));
-    if ((await this.log.head())?.seq !== this.projector.cursor) await this.projector.catchUp();
     return stored;
   }
 
   /** The current model of a problem and its version, or undefined. */
-  async problem(id: string): Promise<{ version: number; problem: Problem } | undefined> {
-    const rows = await this.db.all<{ version: number; model: string }>(
-      'SELECT version, model FROM proj_problem_versions WHERE problem = ? ORDER BY version DESC LIMIT 1',
-      [id],
-    );
-    const row = rows[0];
-    return row === undefined ? undefined : { version: Number(row.version), problem: JSON.parse(row.model) as Problem };
+  async problem(id: string): Promise<StoredModel | undefined> {
+    return currentModel(this.db, id);
   }
 
   /** Each problem's assessment as of its latest report, from the projection (no recomputation). */

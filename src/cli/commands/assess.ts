@@ -5,7 +5,7 @@ import { optionalInstant, parseCommandArgs, requireString } from '../args.js';
 import { renderAch, renderAssessment } from '../assessment-text.js';
 import { out, type Command } from '../command.js';
 import { loadProblem, loadReports } from '../input-files.js';
-import { modelAt } from '../../app/as-of.js';
+import { modelAt } from '../../app/projection-reads.js';
 import { Store } from '../../app/store.js';
 import { CliError, usageError } from '../cli-error.js';
 import { existsSync } from 'node:fs';
