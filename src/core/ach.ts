@@ -11,8 +11,6 @@ import type { Problem, Report } from './model.js';
 export type AchRating = 'CC' | 'C' | 'N' | 'NA' | 'I' | 'II';
 export type AchWeight = 'High' | 'Medium' | 'Low';
 
-export const ACH_RATINGS: readonly AchRating[] = ['CC', 'C', 'N', 'NA', 'I', 'II'];
-export const ACH_WEIGHTS: readonly AchWeight[] = ['High', 'Medium', 'Low'];
 
 /** One evidence row: its credibility, relevance and a rating per hypothesis id. */
 export interface AchRow {

@@ -12,6 +12,11 @@ function looksLikeReports(path: string): boolean {
   return /\.(jsonl|ndjson|csv)$/i.test(path);
 }
 
+/** The line for a valid problem file. */
+function problemOk(path: string, problem: Problem): string {
+  return `${path}: ok (problem "${problem.id}": ${problem.hypotheses.length} hypotheses, ${problem.indicators.length} indicators)\n`;
+}
+
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'check problem and report files, listing every error',
@@ -32,7 +37,7 @@ Exit status: 0 all valid, 1 some file has errors, 2 wrong usage.
     let bad = 0;
     if (typeof values.problem === 'string') {
       problem = await loadProblem(values.problem);
-      out(`${values.problem}: ok (problem "${problem.id}": ${problem.hypotheses.length} hypotheses, ${problem.indicators.length} indicators)\n`);
+      out(problemOk(values.problem, problem));
     }
     for (const path of positionals) {
       const text = await readText(path).catch((error: Error) => {
@@ -54,7 +59,7 @@ Exit status: 0 all valid, 1 some file has errors, 2 wrong usage.
         if (!result.ok) {
           bad++;
           messages.push(...result.issues.map((i) => `${path}: ${formatIssue(i)}`));
-        } else out(`${path}: ok (problem "${result.value.id}": ${result.value.hypotheses.length} hypotheses, ${result.value.indicators.length} indicators)\n`);
+        } else out(problemOk(path, result.value));
       }
     }
     if (messages.length > 0) process.stderr.write(messages.join('\n') + '\n');
