@@ -11,7 +11,6 @@ import type { Problem, Report } from './model.js';
 export type AchRating = 'CC' | 'C' | 'N' | 'NA' | 'I' | 'II';
 export type AchWeight = 'High' | 'Medium' | 'Low';
 
-
 /** One evidence row: its credibility, relevance and a rating per hypothesis id. */
 export interface AchRow {
   id: string;
