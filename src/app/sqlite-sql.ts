@@ -1,4 +1,5 @@
 /** The SQL port over better-sqlite3: one connection, statements cached. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import type { Row, SqlDatabase, SqlValue } from './sql.js';
 
@@ -13,7 +14,10 @@ export function openSqliteSql(path: string): SqlDatabase {
 class SqliteSql implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
   readonly #statements = new Map<string, Database.Statement>();
-  #depth = 0;
+  /** Set inside the async context of the open transaction (a nested call joins it). */
+  readonly #inside = new AsyncLocalStorage<true>();
+  /** Settles when the open transaction ends: one connection, so one transaction at a time. */
+  #open: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly db: Database.Database) {}
 
@@ -27,6 +31,9 @@ class SqliteSql implements SqlDatabase {
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    // A write from outside the open transaction waits for it, or it would commit or roll
+    // back with work that is not its own.
+    if (this.db.inTransaction && this.#inside.getStore() === undefined) return this.#serialized(async () => this.run(sql, params));
     this.#prepare(sql).run(...params);
   }
 
@@ -41,26 +48,36 @@ class SqliteSql implements SqlDatabase {
     const insert = () => {
       for (const row of rows) statement.run(...row);
     };
-    if (this.db.inTransaction) insert();
+    if (this.#inside.getStore() !== undefined) insert();
+    else if (this.db.inTransaction) await this.#serialized(async () => this.insertMany(into, rows));
     else this.db.transaction(insert)();
   }
 
   async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
     // better-sqlite3 transactions are synchronous; ours may await between statements, so use
-    // explicit BEGIN/COMMIT (nested calls join the outer transaction).
-    if (this.#depth > 0) return fn(this);
-    this.db.exec('BEGIN IMMEDIATE');
-    this.#depth++;
-    try {
-      const result = await fn(this);
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    } finally {
-      this.#depth--;
-    }
+    // explicit BEGIN/COMMIT. Concurrent callers (requests of a server) queue; a nested call
+    // from inside the transaction joins it.
+    if (this.#inside.getStore() !== undefined) return fn(this);
+    return this.#serialized(() =>
+      this.#inside.run(true, async () => {
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(this);
+          this.db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    );
+  }
+
+  /** Runs `task` after every transaction queued before it has ended. */
+  #serialized<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#open.then(task, task);
+    this.#open = result.catch(() => undefined);
+    return result;
   }
 
   async close(): Promise<void> {

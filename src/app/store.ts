@@ -89,6 +89,8 @@ export function openEventLog(options: StoreOptions = {}): Promise<{ log: EventLo
 export class Store {
   /** Events appended through this store, checkpoints included, waiting to be projected. */
   readonly #appended: StoredEvent[] = [];
+  /** Settles when the append in progress has been projected: appends run one at a time. */
+  #appending: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly log: EventLog,
@@ -123,10 +125,17 @@ export class Store {
    * such as another process's events, is read from the log).
    */
   async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
-    const stored = await this.log.append(events);
-    // The projector reads any gap before these (another process's events) from the log.
-    await this.projector.apply(this.#appended.splice(0));
-    return stored;
+    // One at a time within a process: the projection of one append must not interleave with
+    // the next (on SQLite a second writer would wait on a lock while holding the thread).
+    const task = async () => {
+      const stored = await this.log.append(events);
+      // The projector reads any gap before these (another process's events) from the log.
+      await this.projector.apply(this.#appended.splice(0));
+      return stored;
+    };
+    const result = this.#appending.then(task, task);
+    this.#appending = result.catch(() => undefined);
+    return result;
   }
 
   /** The current model of a problem and its version, or undefined. */

@@ -25,7 +25,31 @@ export type ErrorCode =
   /** Reports fail validation (details: items, each with its index and issues). */
   | 'REPORT_INVALID'
   /** The report named by a correction does not exist. */
-  | 'REPORT_NOT_FOUND';
+  | 'REPORT_NOT_FOUND'
+  /** A request is malformed: bad JSON, a wrong or unknown field, a bad query or header. */
+  | 'REQUEST_INVALID'
+  /** The request needs a signed-in user or an API token. */
+  | 'AUTH_REQUIRED'
+  /** Sign-in refused: unknown user, wrong password or disabled account (one answer for all). */
+  | 'AUTH_FAILED'
+  /** Too many failed sign-ins for this user name: refused until the lockout ends. */
+  | 'SIGN_IN_LOCKED'
+  /** The principal's roles do not allow this action. */
+  | 'FORBIDDEN'
+  /** A cookie-authenticated change without the session's `X-CSRF-Token`. */
+  | 'CSRF'
+  /** A user name that is already taken. */
+  | 'USER_EXISTS'
+  /** No user with that name. */
+  | 'USER_NOT_FOUND'
+  /** No API token with that id. */
+  | 'TOKEN_NOT_FOUND'
+  /** A password that does not meet the rules (length). */
+  | 'PASSWORD_WEAK'
+  /** No such route or resource. */
+  | 'NOT_FOUND'
+  /** Too many requests from this client: try again later. */
+  | 'RATE_LIMITED';
 
 /** An expected failure with a stable `code` and optional machine-readable `details`. */
 export class VigilError extends Error {
