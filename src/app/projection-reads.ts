@@ -59,3 +59,39 @@ export async function storedCorrections(db: SqlDatabase, problem: string, upTo =
   );
   return rows.map((c) => toCorrection(c.type, JSON.parse(c.body), Number(c.at_ms)));
 }
+
+/** Every version of a problem's model: who stored it, when, at which seq. */
+export async function modelVersions(db: SqlDatabase, problem: string): Promise<{ version: number; seq: number; at: string; actor: string }[]> {
+  const rows = await db.all<{ version: number; seq: number; at_ms: number; actor: string }>(
+    'SELECT version, seq, at_ms, actor FROM proj_problem_versions WHERE problem = ? ORDER BY version',
+    [problem],
+  );
+  return rows.map((r) => ({ version: Number(r.version), seq: Number(r.seq), at: new Date(Number(r.at_ms)).toISOString(), actor: r.actor }));
+}
+
+/** A stored report with what the log says about its arrival and marking. */
+export interface StoredReportRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly classification: string;
+  readonly compartments: string[];
+  readonly backfilled: boolean;
+  /** The wire report (spec section 2 fields). */
+  readonly report: Record<string, unknown>;
+}
+
+/** Up to `limit` reports of a problem after seq `after`, in the order the log received them. */
+export async function reportPage(db: SqlDatabase, problem: string, after: number, limit: number): Promise<StoredReportRow[]> {
+  const rows = await db.all<{ seq: number; id: string; classification: string; compartments: string; backfilled: number; body: string }>(
+    'SELECT seq, id, classification, compartments, backfilled, body FROM proj_reports WHERE problem = ? AND seq > ? ORDER BY seq LIMIT ?',
+    [problem, after, limit],
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    id: r.id,
+    classification: r.classification,
+    compartments: JSON.parse(r.compartments) as string[],
+    backfilled: Number(r.backfilled) === 1,
+    report: JSON.parse(r.body) as Record<string, unknown>,
+  }));
+}

@@ -6,7 +6,7 @@
 import type { SqlDatabase } from './sql.js';
 
 /** Bump when the tables below change; older tables are dropped and rebuilt from the log. */
-export const PROJECTION_SCHEMA_VERSION = 2;
+export const PROJECTION_SCHEMA_VERSION = 3;
 
 const TABLES = ['proj_current', 'proj_problem_versions', 'proj_reports', 'proj_corrections', 'proj_levels', 'proj_snapshots', 'proj_meta'];
 
@@ -21,6 +21,9 @@ const CREATE = [
      event_at_ms BIGINT NOT NULL, indicator TEXT NOT NULL, source TEXT NOT NULL, classification TEXT NOT NULL,
      compartments TEXT NOT NULL, backfilled INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (problem, id))`,
   'CREATE INDEX proj_reports_by_received ON proj_reports (problem, received_ms, seq)',
+  'CREATE INDEX proj_reports_by_seq ON proj_reports (problem, seq)',
+  // The reports above the lowest marking: few, and every read path asks for them.
+  `CREATE INDEX proj_reports_marked ON proj_reports (problem, seq) WHERE classification <> 'UNCLASSIFIED' OR compartments <> '[]'`,
   // Retractions and regradings, in force from at_ms (their event's time).
   `CREATE TABLE proj_corrections (seq BIGINT PRIMARY KEY, problem TEXT NOT NULL, report TEXT NOT NULL,
      at_ms BIGINT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL)`,

@@ -91,6 +91,7 @@ export class Store {
   readonly #appended: StoredEvent[] = [];
   /** Settles when the append in progress has been projected: appends run one at a time. */
   #appending: Promise<unknown> = Promise.resolve();
+  readonly #projectedListeners = new Set<(events: readonly StoredEvent[]) => void>();
 
   private constructor(
     readonly log: EventLog,
@@ -130,12 +131,29 @@ export class Store {
     const task = async () => {
       const stored = await this.log.append(events);
       // The projector reads any gap before these (another process's events) from the log.
-      await this.projector.apply(this.#appended.splice(0));
+      const appended = this.#appended.splice(0);
+      await this.projector.apply(appended);
+      for (const listener of this.#projectedListeners) {
+        try {
+          listener(appended);
+        } catch {
+          // A listener's failure is its own; the append has succeeded.
+        }
+      }
       return stored;
     };
     const result = this.#appending.then(task, task);
     this.#appending = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Calls `listener` with the events this store appended (checkpoints included), after they
+   * are projected, so the listener reads projections that include them. Returns the unsubscribe.
+   */
+  onProjected(listener: (events: readonly StoredEvent[]) => void): () => void {
+    this.#projectedListeners.add(listener);
+    return () => this.#projectedListeners.delete(listener);
   }
 
   /** The current model of a problem and its version, or undefined. */

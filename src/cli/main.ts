@@ -12,9 +12,12 @@ import { importCommand } from './commands/import.js';
 import { exportCommand, keysCommand, verifyCommand } from './commands/log-commands.js';
 import { problemCommand } from './commands/problem.js';
 import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
+import { userCommand } from './commands/user.js';
 import { isVigilError } from '../core/errors.js';
 
 const COMMANDS: readonly Command[] = [
+  serveCommand,
   assessCommand,
   replayCommand,
   validateCommand,
@@ -24,6 +27,7 @@ const COMMANDS: readonly Command[] = [
   exportCommand,
   verifyCommand,
   keysCommand,
+  userCommand,
 ];
 
 function version(): string {

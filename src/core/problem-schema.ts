@@ -54,7 +54,8 @@ const warningSchema = z.strictObject(
   { error: 'must be an object' },
 );
 
-const problemSchema = z.strictObject(
+/** The shape of a problem document (cross-field rules are checked by `validateProblem`). */
+export const problemSchema = z.strictObject(
   {
     id,
     title,

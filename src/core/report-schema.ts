@@ -32,7 +32,8 @@ export const reportFields = {
   text: z.string({ error: 'must be a string' }).max(100_000, 'must be at most 100000 characters').optional(),
 };
 
-const reportSchema = z.strictObject(reportFields, { error: 'must be a JSON object' });
+/** The shape of one report (rules between fields are checked by `completeReport`). */
+export const reportSchema = z.strictObject(reportFields, { error: 'must be a JSON object' });
 
 /** A report as it arrives (the wire shape of spec section 2). */
 export type ReportInput = z.infer<typeof reportSchema>;

@@ -1,0 +1,148 @@
+/**
+ * The Vigil HTTP application, built as a Fastify instance without listening (tests call
+ * `inject`; `server.ts` listens and shuts down). Plugins: cookies, security headers with a CSP
+ * that forbids inline scripts, rate limits, the OpenAPI document generated from the zod
+ * schemas that validate requests; one error handler; one authentication hook.
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Principal } from '../app/access.js';
+import type { Accounts } from '../app/accounts.js';
+import type { Store } from '../app/store.js';
+import { installAuth } from './auth.js';
+import type { App, ServerContext } from './context.js';
+import { installErrorHandling } from './errors.js';
+import { LiveFeed } from './live.js';
+import { Metrics } from './metrics.js';
+import { accountRoutes } from './routes/account-routes.js';
+import { logRoutes } from './routes/log-routes.js';
+import { problemRoutes } from './routes/problem-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
+import { isLoopback, serviceRoutes } from './routes/service-routes.js';
+import { zodValidatorCompiler } from './validation.js';
+
+export interface AppOptions {
+  readonly store: Store;
+  readonly accounts: Accounts;
+  /** The server clock; default the system clock. */
+  readonly clock?: () => Date;
+  /** Fastify's logger option (pino): `false` for none. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Requests per client address per minute (loopback exempt unless `limitLoopback`). Default 1200. */
+  readonly requestsPerMinute?: number;
+  /** Apply the request limit to loopback clients too (default false: local tools and benchmarks run on loopback). */
+  readonly limitLoopback?: boolean;
+  /** Sign-in attempts per client address per minute (loopback included). Default 10. */
+  readonly signInPerMinute?: number;
+  /** Force the session cookie's Secure flag (behind a TLS proxy); default when the request is https. */
+  readonly secureCookies?: boolean;
+  /** Trust X-Forwarded-* from a proxy in front (Fastify's trustProxy). Default false. */
+  readonly trustProxy?: boolean;
+  /** Largest request body in bytes, except the reports route (32 MiB). Default 1 MiB. */
+  readonly bodyLimit?: number;
+}
+
+export interface VigilApp {
+  readonly app: App;
+  readonly context: ServerContext;
+}
+
+/** Builds the application (not yet listening). `close()` on the app ends the live streams. */
+export async function buildApp(options: AppOptions): Promise<VigilApp> {
+  const { store, accounts } = options;
+  const clock = options.clock ?? (() => new Date());
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // One line per request (below), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    // Query strings: plain key=value; a repeated key is an array (and then refused by the schema).
+    routerOptions: { maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body is 415, not a string to be validated.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app);
+
+  const metrics = new Metrics();
+  const recordReads = async (principal: Principal, via: string, reads: readonly { problem: string; report: string }[]) => {
+    if (reads.length === 0) return;
+    await store.append([{ type: 'report.read', stream: 'system', actor: principal.id, data: { via, reports: reads.map((r) => ({ ...r })) } }]);
+  };
+  const live = new LiveFeed(store, metrics, recordReads);
+  const context: ServerContext = { store, accounts, metrics, live, now: () => clock().getTime(), recordReads };
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    strictTransportSecurity: false,
+  });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: options.requestsPerMinute ?? 1200,
+    timeWindow: 60_000,
+    allowList: (request) => options.limitLoopback !== true && isLoopback(request.socket.remoteAddress) && request.routeOptions.url !== '/api/v1/session',
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: { code: 'RATE_LIMITED', message: `too many requests: try again in ${Math.ceil(context.ttl / 1000)} s` },
+    }),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vigil API',
+        version: '1',
+        description:
+          'Indications and warning. Errors are {"error": {"code", "message", "path"?}}. Sign in with POST /api/v1/session (cookie + X-CSRF-Token on changes) or send "Authorization: Bearer <token>".',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  installAuth(app, store, accounts);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requests.inc({ route: request.routeOptions.url ?? 'unknown', method: request.method, status: String(reply.statusCode) });
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, actor: request.principal?.id },
+      'request',
+    );
+  });
+  app.addHook('onClose', async () => live.close());
+
+  serviceRoutes(app, context);
+  accountRoutes(app, context, { signInPerMinute: options.signInPerMinute ?? 10, ...(options.secureCookies !== undefined ? { secureCookies: options.secureCookies } : {}) });
+  problemRoutes(app, context);
+  reportRoutes(app, context);
+  logRoutes(app, context);
+
+  await app.ready();
+  live.start();
+  return { app, context };
+}

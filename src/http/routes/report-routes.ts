@@ -1,0 +1,149 @@
+/** Reports in (single and batch, idempotent, durable before 201), reports out, corrections. */
+import type { z } from 'zod';
+import { canSee, may, type Principal } from '../../app/access.js';
+import { recordedReads, visibleOnly } from '../../app/need-to-know.js';
+import { reportPage } from '../../app/projection-reads.js';
+import type { IncomingReport } from '../../app/store.js';
+import { VigilError } from '../../core/errors.js';
+import type { Issue } from '../../core/issues.js';
+import { completeReport } from '../../core/report-schema.js';
+import { recordRefusal } from '../auth.js';
+import type { App, ServerContext } from '../context.js';
+import { authHeaders, problemIdParams, regradeBody, reportIdParams, reportItem, reportsBody, reportsQuery, retractBody } from '../schemas.js';
+
+/** Largest request body of the report route: a full batch of long reports. */
+export const REPORTS_BODY_LIMIT = 32 * 1024 * 1024;
+
+type ReportItem = z.infer<typeof reportItem>;
+
+export function reportRoutes(app: App, ctx: ServerContext): void {
+  const { store } = ctx;
+
+  app.post(
+    '/api/v1/problems/:id/reports',
+    {
+      config: { access: 'report.create' },
+      bodyLimit: REPORTS_BODY_LIMIT,
+      schema: {
+        tags: ['reports'],
+        summary: 'Record one report, or a batch {"reports": [...]} of up to 10,000, all or nothing; 201 once durable',
+        headers: authHeaders,
+        params: problemIdParams,
+        body: reportsBody,
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      const batch = 'reports' in request.body;
+      const items: ReportItem[] = 'reports' in request.body ? request.body.reports : [request.body];
+      const at = (index: number, path: string) => (batch ? `/reports/${index}${path}` : path);
+
+      // Only an admin loads history with the sender's own `received`.
+      const backfill = items.some((item) => item.received !== undefined);
+      if (backfill && !may(principal, 'report.backfill')) {
+        await recordRefusal(store, principal, 'report.backfill', request);
+        ctx.metrics.reportsRejected.inc();
+        const index = items.findIndex((item) => item.received !== undefined);
+        throw new VigilError('FORBIDDEN', '"received" is set by the server; only an admin may load history with its own', { path: at(index, '/received') });
+      }
+
+      const model = await store.problem(request.params.id);
+      if (model === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${request.params.id}"`);
+
+      const incoming: IncomingReport[] = [];
+      const bad: { index: number; issues: Issue[] }[] = [];
+      items.forEach((item, index) => {
+        const { classification, compartments, ...fields } = item;
+        const result = completeReport(fields, model.problem);
+        if (!result.ok) bad.push({ index, issues: result.issues.map((i) => ({ path: at(index, i.path), message: i.message })) });
+        else incoming.push({ report: result.value, ...(classification !== undefined ? { classification } : {}), ...(compartments !== undefined ? { compartments } : {}) });
+      });
+      if (bad.length > 0) {
+        ctx.metrics.reportsRejected.inc();
+        const issues = bad.flatMap((b) => b.issues);
+        throw new VigilError('REPORT_INVALID', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues, items: bad });
+      }
+
+      try {
+        const result = await store.recordReports(request.params.id, incoming, { actor: principal.id, backfill });
+        ctx.metrics.reportsIngested.inc({ problem: request.params.id }, result.accepted);
+        return reply.status(201).send({ accepted: result.accepted, duplicates: result.duplicates, seq: result.seq });
+      } catch (error) {
+        ctx.metrics.reportsRejected.inc();
+        if (error instanceof VigilError && Array.isArray(error.details?.items)) {
+          // The store names items by index: say where they are in this body.
+          const items = error.details.items as { index: number; issues?: Issue[] }[];
+          const issues = items.flatMap((item) => (item.issues ?? [{ path: '', message: error.code }]).map((i) => ({ path: at(item.index, i.path), message: i.message })));
+          throw new VigilError(error.code, error.message, { ...error.details, issues });
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/problems/:id/reports',
+    {
+      config: { access: 'problem.read' },
+      schema: {
+        tags: ['reports'],
+        summary: 'The reports the reader may see, in the order received (page with `after` = the last seq seen); `withheld` counts the others in the page',
+        headers: authHeaders,
+        params: problemIdParams,
+        querystring: reportsQuery,
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      if ((await store.problem(request.params.id)) === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${request.params.id}"`);
+      const limit = request.query.limit ?? 200;
+      const page = await reportPage(store.db, request.params.id, request.query.after ?? 0, limit);
+      const { visible, withheld } = visibleOnly(principal, page);
+      await ctx.recordReads(
+        principal,
+        '/api/v1/problems/{id}/reports',
+        recordedReads(visible).map((report) => ({ problem: request.params.id, report })),
+      );
+      const last = page.at(-1);
+      return {
+        reports: visible.map((r) => ({ seq: r.seq, classification: r.classification, compartments: r.compartments, backfilled: r.backfilled, ...r.report })),
+        withheld,
+        next: page.length === limit && last !== undefined ? last.seq : null,
+      };
+    },
+  );
+
+  /** A correction names a report the corrector may see; one they may not see does not exist for them. */
+  const requireVisibleReport = async (principal: Principal, problem: string, report: string) => {
+    const rows = await store.db.all<{ classification: string; compartments: string }>('SELECT classification, compartments FROM proj_reports WHERE problem = ? AND id = ?', [problem, report]);
+    const row = rows[0];
+    if (row === undefined || !canSee(principal, { classification: row.classification, compartments: JSON.parse(row.compartments) as string[] })) {
+      throw new VigilError('REPORT_NOT_FOUND', `no report "${report}" in problem "${problem}"`);
+    }
+  };
+
+  app.post(
+    '/api/v1/problems/:id/reports/:reportId/retract',
+    { config: { access: 'report.correct' }, schema: { tags: ['reports'], summary: 'Retract a report from now on (a new event; nothing is edited)', headers: authHeaders, params: reportIdParams, body: retractBody } },
+    async (request, reply) => {
+      await requireVisibleReport(request.principal!, request.params.id, request.params.reportId);
+      const event = await store.retractReport(request.params.id, request.params.reportId, request.body.reason, request.principal!.id);
+      return reply.status(201).send({ seq: event.seq });
+    },
+  );
+
+  app.post(
+    '/api/v1/problems/:id/reports/:reportId/regrade',
+    { config: { access: 'report.correct' }, schema: { tags: ['reports'], summary: 'Regrade a report from now on', headers: authHeaders, params: reportIdParams, body: regradeBody } },
+    async (request, reply) => {
+      const { reason, sensitivity, falseAlarmRate, reliability, credibility } = request.body;
+      if ((sensitivity === undefined) !== (falseAlarmRate === undefined)) {
+        throw new VigilError('REQUEST_INVALID', 'sensitivity and falseAlarmRate go together (both or neither)', { path: sensitivity === undefined ? '/sensitivity' : '/falseAlarmRate' });
+      }
+      await requireVisibleReport(request.principal!, request.params.id, request.params.reportId);
+      const grades = { reliability, credibility, ...(sensitivity !== undefined && falseAlarmRate !== undefined ? { sensitivity, falseAlarmRate } : {}) };
+      const event = await store.regradeReport(request.params.id, request.params.reportId, grades, reason, request.principal!.id);
+      return reply.status(201).send({ seq: event.seq });
+    },
+  );
+}

@@ -1,0 +1,62 @@
+/** The service's own routes: health, metrics, the OpenAPI document and the live event stream. */
+import type { App, ServerContext } from '../context.js';
+import { VigilError } from '../../core/errors.js';
+import { authHeaders } from '../schemas.js';
+
+/** True for a loopback peer address (IPv4, IPv6, or IPv4-mapped IPv6). */
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+}
+
+export function serviceRoutes(app: App, ctx: ServerContext): void {
+  const { store } = ctx;
+
+  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['service'], summary: '200 when the store answers, else 503' } }, async (_request, reply) => {
+    try {
+      const head = await store.log.head();
+      await store.db.all('SELECT 1 AS ok');
+      return { status: 'ok', seq: head?.seq ?? 0 };
+    } catch {
+      return reply.status(503).send({ error: { code: 'LOG_UNAVAILABLE', message: 'the store does not answer' } });
+    }
+  });
+
+  app.get(
+    '/metrics',
+    { config: { access: 'public' }, schema: { tags: ['service'], summary: 'Prometheus metrics: open on loopback, else with an API token', headers: authHeaders } },
+    async (request, reply) => {
+      // The socket's own peer, not a forwarded header: "loopback" means this machine.
+      if (!isLoopback(request.socket.remoteAddress) && request.principal?.kind !== 'token') {
+        throw new VigilError('AUTH_REQUIRED', 'metrics are served on loopback, or with an API token');
+      }
+      return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+    },
+  );
+
+  app.get('/api/docs', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/api/v1/stream',
+    {
+      config: { access: 'problem.read' },
+      schema: {
+        tags: ['service'],
+        summary:
+          'Server-Sent Events of the changes the reader may see: `report`, `correction`, `withheld` {problem, count}, `assessment` {problem, level, pDangerous, ...}, `problem`',
+        headers: authHeaders,
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-content-type-options': 'nosniff',
+        'x-accel-buffering': 'no',
+      });
+      ctx.live.add(principal, reply.raw);
+    },
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * The running server: opens the store and the accounts, creates the first admin of an empty
+ * store, builds the app, listens, and shuts down gracefully on SIGINT/SIGTERM (stops accepting,
+ * finishes the requests in flight, ends the event streams, closes the store).
+ */
+import { Accounts } from '../app/accounts.js';
+import { Store } from '../app/store.js';
+import { buildApp, type VigilApp } from './app.js';
+import type { Settings } from './settings.js';
+
+export interface RunningServer extends VigilApp {
+  readonly store: Store;
+  readonly accounts: Accounts;
+  /** The address it listens on, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** Stops the server and closes the store (idempotent). */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Told once, when the first admin is created with a generated password. */
+  readonly onAdminCreated?: (username: string, password: string, generated: boolean) => void;
+  /** The admin password for an empty store (default VIGIL_ADMIN_PASSWORD); generated when absent. */
+  readonly adminPassword?: string;
+  readonly clock?: () => Date;
+}
+
+/** Opens everything and listens. Throws (and closes what it opened) when it cannot. */
+export async function startServer(settings: Settings, options: StartOptions = {}): Promise<RunningServer> {
+  const store = await Store.open({
+    dataDir: settings.data,
+    ...(settings.databaseUrl !== undefined ? { databaseUrl: settings.databaseUrl } : {}),
+    ...(settings.databaseSchema !== undefined ? { schema: settings.databaseSchema } : {}),
+    ...(settings.signingKey !== undefined ? { signingKeyPath: settings.signingKey } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+  });
+  let built: VigilApp | undefined;
+  try {
+    const accounts = await Accounts.open(store, options.clock !== undefined ? { clock: options.clock } : {});
+    const admin = await accounts.ensureAdmin(options.adminPassword ?? nonEmpty(process.env.VIGIL_ADMIN_PASSWORD));
+    if (admin !== undefined) options.onAdminCreated?.(admin.username, admin.password, admin.generated);
+    built = await buildApp({
+      store,
+      accounts,
+      logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel },
+      requestsPerMinute: settings.requestsPerMinute,
+      signInPerMinute: settings.signInPerMinute,
+      trustProxy: settings.trustProxy,
+      ...(settings.secureCookies !== undefined ? { secureCookies: settings.secureCookies } : {}),
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    });
+    const url = await built.app.listen({ host: settings.host, port: settings.port });
+    let closing: Promise<void> | undefined;
+    const app = built.app;
+    return {
+      ...built,
+      store,
+      accounts,
+      url,
+      close: () =>
+        (closing ??= (async () => {
+          await app.close();
+          await store.close();
+        })()),
+    };
+  } catch (error) {
+    await built?.app.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Closes the server on SIGINT or SIGTERM; a second signal exits at once. */
+export function closeOnSignals(server: RunningServer, log: (line: string) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      log(`${signal}: finishing requests in flight, then closing the store`);
+      void server.close().then(resolve, (error: unknown) => {
+        log(`error while closing: ${String(error)}`);
+        resolve();
+      });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * The server's settings, from (highest first) command-line flags, environment variables, an
+ * optional config file (YAML or JSON: `--config FILE` or VIGIL_CONFIG), then defaults. A bad
+ * value is an error naming where it came from.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { VigilError } from '../core/errors.js';
+import { formatIssue } from '../core/issues.js';
+import { issuesFromZod } from '../core/problem-schema.js';
+
+const port = z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
+const perMinute = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');
+const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')], { error: 'must be true or false' });
+
+export const settingsSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: port.optional(),
+  data: z.string().min(1).optional(),
+  databaseUrl: z.string().optional(),
+  databaseSchema: z.string().optional(),
+  signingKey: z.string().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be fatal, error, warn, info, debug, trace or silent' }).optional(),
+  requestsPerMinute: perMinute.optional(),
+  signInPerMinute: perMinute.optional(),
+  secureCookies: flag.optional(),
+  trustProxy: flag.optional(),
+});
+
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+export interface Settings {
+  readonly host: string;
+  readonly port: number;
+  readonly data: string;
+  readonly databaseUrl?: string;
+  readonly databaseSchema?: string;
+  readonly signingKey?: string;
+  readonly logLevel: string;
+  readonly requestsPerMinute: number;
+  readonly signInPerMinute: number;
+  readonly secureCookies?: boolean;
+  readonly trustProxy: boolean;
+}
+
+/** Environment variables and the setting each sets. */
+export const ENVIRONMENT: Readonly<Record<string, keyof SettingsInput>> = {
+  VIGIL_HOST: 'host',
+  VIGIL_PORT: 'port',
+  VIGIL_DATA: 'data',
+  VIGIL_DATABASE_URL: 'databaseUrl',
+  VIGIL_DATABASE_SCHEMA: 'databaseSchema',
+  VIGIL_SIGNING_KEY: 'signingKey',
+  VIGIL_LOG_LEVEL: 'logLevel',
+  VIGIL_REQUESTS_PER_MINUTE: 'requestsPerMinute',
+  VIGIL_SIGN_IN_PER_MINUTE: 'signInPerMinute',
+  VIGIL_SECURE_COOKIES: 'secureCookies',
+  VIGIL_TRUST_PROXY: 'trustProxy',
+};
+
+function validated(input: unknown, where: string): z.output<typeof settingsSchema> {
+  const parsed = settingsSchema.safeParse(input, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  throw new VigilError('REQUEST_INVALID', `${where}: ${issuesFromZod(parsed.error).map(formatIssue).join('; ')}`);
+}
+
+/**
+ * Resolves the settings from flags (already parsed, by setting name), the environment and the
+ * config file. Throws VigilError REQUEST_INVALID naming the bad value and its source.
+ */
+export async function resolveSettings(flags: SettingsInput, env: NodeJS.ProcessEnv, configFile?: string): Promise<Settings> {
+  let file: z.output<typeof settingsSchema> = {};
+  const path = configFile ?? env.VIGIL_CONFIG;
+  if (path !== undefined && path !== '') {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new VigilError('REQUEST_INVALID', `config file ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text);
+    } catch (error) {
+      throw new VigilError('REQUEST_INVALID', `config file ${path}: not YAML or JSON (${(error as Error).message.split('\n')[0]})`);
+    }
+    file = validated(parsed ?? {}, `config file ${path}`);
+  }
+  const fromEnv: Record<string, string> = {};
+  for (const [name, key] of Object.entries(ENVIRONMENT)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const environment = validated(fromEnv, 'environment');
+  const command = validated(flags, 'options');
+  const merged = { ...file, ...environment, ...command };
+  return {
+    host: merged.host ?? '127.0.0.1',
+    port: merged.port ?? 8080,
+    data: merged.data ?? 'data',
+    ...(merged.databaseUrl ? { databaseUrl: merged.databaseUrl } : {}),
+    ...(merged.databaseSchema ? { databaseSchema: merged.databaseSchema } : {}),
+    ...(merged.signingKey ? { signingKey: merged.signingKey } : {}),
+    logLevel: merged.logLevel ?? 'info',
+    requestsPerMinute: merged.requestsPerMinute ?? 1200,
+    signInPerMinute: merged.signInPerMinute ?? 10,
+    ...(merged.secureCookies !== undefined ? { secureCookies: merged.secureCookies } : {}),
+    trustProxy: merged.trustProxy ?? false,
+  };
+}
