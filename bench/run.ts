@@ -3,6 +3,7 @@
  * measured in the same run. Pass suite names to run only some: `npm run bench -- assessment`.
  */
 import { runAssessmentBench } from './assessment-bench.js';
+import { runHttpBench } from './http-bench.js';
 import { runLogBench } from './log-bench.js';
 import { printResults, type BenchResult } from './measure.js';
 import { runStoreBench } from './store-bench.js';
@@ -11,6 +12,7 @@ const SUITES: Record<string, { title: string; run: () => BenchResult[] | Promise
   assessment: { title: 'Assessment engine: 10 hypotheses x 200 indicators, 100,000 reports', run: runAssessmentBench },
   log: { title: 'Event log on SQLite: append, export, verification', run: runLogBench },
   store: { title: 'Store: import with hashing and projections; as-of assessments', run: runStoreBench },
+  http: { title: 'Server on SQLite under load from a second process (autocannon, 16 connections, loopback)', run: runHttpBench },
 };
 
 const wanted = process.argv.slice(2);

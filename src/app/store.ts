@@ -27,6 +27,7 @@ import {
 } from './events.js';
 import { openPostgresSql } from './postgres-sql.js';
 import { currentModel, type StoredModel } from './projection-reads.js';
+import { GroupCommit } from './group-commit.js';
 import { Projector, type CurrentAssessment } from './projector.js';
 import type { SqlDatabase } from './sql.js';
 import { openSqliteSql } from './sqlite-sql.js';
@@ -89,8 +90,12 @@ export function openEventLog(options: StoreOptions = {}): Promise<{ log: EventLo
 export class Store {
   /** Events appended through this store, checkpoints included, waiting to be projected. */
   readonly #appended: StoredEvent[] = [];
-  /** Settles when the append in progress has been projected: appends run one at a time. */
-  #appending: Promise<unknown> = Promise.resolve();
+  readonly #group = new GroupCommit(
+    (events) => this.log.append(events),
+    () => this.#project(),
+  );
+  /** The latest model of each problem seen, parsed. */
+  readonly #models = new Map<string, StoredModel>();
   readonly #projectedListeners = new Set<(events: readonly StoredEvent[]) => void>();
 
   private constructor(
@@ -122,29 +127,28 @@ export class Store {
   }
 
   /**
-   * Appends events and projects them (those the log hands back as appended; anything else,
-   * such as another process's events, is read from the log).
+   * Appends `events` atomically and projects them (those the log hands back as appended;
+   * anything else, such as another process's events, is read from the log). Appends requested
+   * while one is being written are written together (group commit: one transaction, one fsync),
+   * each still all or nothing; within a process the projection of one batch never interleaves
+   * with the next.
    */
-  async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
-    // One at a time within a process: the projection of one append must not interleave with
-    // the next (on SQLite a second writer would wait on a lock while holding the thread).
-    const task = async () => {
-      const stored = await this.log.append(events);
-      // The projector reads any gap before these (another process's events) from the log.
-      const appended = this.#appended.splice(0);
-      await this.projector.apply(appended);
-      for (const listener of this.#projectedListeners) {
-        try {
-          listener(appended);
-        } catch {
-          // A listener's failure is its own; the append has succeeded.
-        }
+  append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+    return this.#group.append(events);
+  }
+
+  /** Projects what the log handed back since the last batch, then tells the listeners. */
+  async #project(): Promise<void> {
+    // The projector reads any gap before these (another process's events) from the log.
+    const appended = this.#appended.splice(0);
+    await this.projector.apply(appended);
+    for (const listener of this.#projectedListeners) {
+      try {
+        listener(appended);
+      } catch {
+        // A listener's failure is its own; the append has succeeded.
       }
-      return stored;
-    };
-    const result = this.#appending.then(task, task);
-    this.#appending = result.catch(() => undefined);
-    return result;
+    }
   }
 
   /**
@@ -158,7 +162,15 @@ export class Store {
 
   /** The current model of a problem and its version, or undefined. */
   async problem(id: string): Promise<StoredModel | undefined> {
-    return currentModel(this.db, id);
+    // Versions are never changed once stored: a model parsed once serves until a newer one.
+    const rows = await this.db.all<{ version: number }>('SELECT max(version) AS version FROM proj_problem_versions WHERE problem = ?', [id]);
+    const version = rows[0]?.version;
+    if (version === undefined || version === null) return undefined;
+    const cached = this.#models.get(id);
+    if (cached?.version === Number(version)) return cached;
+    const model = await currentModel(this.db, id);
+    if (model !== undefined) this.#models.set(id, model);
+    return model;
   }
 
   /** Each problem's assessment as of its latest report, from the projection (no recomputation). */

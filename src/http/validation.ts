@@ -25,11 +25,25 @@ export function schemaIssues(schema: z.ZodType, data: unknown, prefix: readonly 
   return issuesFromZod(parsed.error, prefix);
 }
 
+/**
+ * For a union of object shapes, the first option whose fields include every key of `data`
+ * (one report, or `{"reports": [...]}`): parsing it alone spares building the errors of the
+ * options that cannot match. Undefined when no option fits or the schema is not such a union.
+ */
+function fittingOption(schema: z.ZodType, data: unknown): z.ZodType | undefined {
+  if (!(schema instanceof z.ZodUnion) || typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const keys = Object.keys(data);
+  for (const option of schema.options as z.ZodType[]) {
+    if (option instanceof z.ZodObject && keys.every((key) => Object.hasOwn(option.shape, key))) return option;
+  }
+  return undefined;
+}
+
 /** Fastify's validator compiler over zod schemas. */
 export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
   const prefix = PREFIX[httpPart ?? 'body'] ?? '';
   return (data: unknown) => {
-    const parsed = schema.safeParse(data, { reportInput: true });
+    const parsed = (fittingOption(schema, data) ?? schema).safeParse(data, { reportInput: true });
     if (parsed.success) return { value: parsed.data };
     const issues = schemaIssues(schema, data, prefix === '' ? [] : [prefix]) ?? [];
     return { error: new RequestInvalid(issues) };

@@ -1,0 +1,154 @@
+/**
+ * The server under load from a second process on loopback: the Vigil server runs as a child
+ * process (`vigil serve` on a fresh SQLite store), this process drives it with autocannon.
+ * The ceiling is a bare Fastify route answering the same request in another child, in the same
+ * run. Figures: single-report POSTs per second with p50/p99 latency, batch ingest rate, and the
+ * server's resident memory after 1,000,000 reports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import type { BenchResult } from './measure.js';
+
+const ROOT = new URL('../../', import.meta.url);
+const PROBLEM = readFileSync(new URL('test/fixtures/tiny-problem.yaml', ROOT), 'utf8');
+const ADMIN_PASSWORD = 'bench-admin-password-1';
+const SECONDS = Number(process.env.VIGIL_BENCH_SECONDS ?? 10);
+const CONNECTIONS = 16;
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly url: string;
+}
+
+/** Starts `node args...` and waits for its "listening on http://..." line. */
+async function startChild(args: string[], env: NodeJS.ProcessEnv): Promise<Child> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /listening on (http:\/\/[^\s)]+)/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`child exited with ${code}: ${seen}`)));
+  });
+  return { process: child, url };
+}
+
+async function stop(child: Child): Promise<void> {
+  const exited = new Promise((resolve) => child.process.on('exit', resolve));
+  child.process.kill('SIGTERM');
+  await exited;
+}
+
+/** Resident memory of a process, in MB (Linux /proc). */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function json(url: string, init: RequestInit): Promise<Record<string, unknown>> {
+  const response = await fetch(url, init);
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Signs in as admin; creates the tiny problem and an analyst token; returns its secret. */
+async function prepare(url: string): Promise<string> {
+  const session = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken };
+  const token = await json(`${url}/api/v1/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench', roles: ['analyst', 'senior-analyst'] }) });
+  const secret = token.secret as string;
+  const { parse } = await import('yaml');
+  await json(`${url}/api/v1/problems`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify(parse(PROBLEM)),
+  });
+  return secret;
+}
+
+function reportBody(id: string, at: string): Record<string, unknown> {
+  return { id, indicator: 'scouts', observed: 'present', at, source: `s-${id}`, reliability: 'B', credibility: '2' };
+}
+
+/** autocannon against `url`: single reports with unique ids. */
+async function hammer(url: string, secret: string): Promise<autocannon.Result> {
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  return autocannon({
+    url: `${url}/api/v1/problems/tiny/reports`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify(reportBody('[<id>]', at)),
+    idReplacement: true,
+  });
+}
+
+function loadResults(label: string, result: autocannon.Result): BenchResult[] {
+  const failed = result.errors + result.non2xx;
+  return [
+    { name: `${label}: requests per second`, value: result.requests.average, unit: 'req/s' },
+    { name: `${label}: latency p50`, value: result.latency.p50, unit: 'ms' },
+    { name: `${label}: latency p99`, value: result.latency.p99, unit: 'ms' },
+    { name: `${label}: failed requests`, value: failed, unit: 'requests' },
+  ];
+}
+
+export async function runHttpBench(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const bare = await startChild([new URL('dist/bench/bare-server.js', ROOT).pathname], {});
+  try {
+    const ceiling = await hammer(bare.url, 'none');
+    results.push(...loadResults('bare Fastify route (ceiling)', ceiling));
+  } finally {
+    await stop(bare);
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-http-bench-'));
+  const server = await startChild([new URL('bin/vigil.js', ROOT).pathname, 'serve', '--data', dir, '--port', '0'], {
+    VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    VIGIL_LOG_LEVEL: 'warn',
+  });
+  try {
+    const secret = await prepare(server.url);
+    const single = await hammer(server.url, secret);
+    const vigil = loadResults('Vigil single-report POST', single);
+    results.push(...vigil);
+    const ceilingRate = results[0]!.value;
+    results.push({ name: 'single-report POSTs / bare route', value: single.requests.average / ceilingRate, unit: 'ratio', target: '≥ 3,000 req/s, p99 < 25 ms' });
+
+    // Batches of 5,000 up to 1,000,000 reports, one request at a time.
+    const total = Number(process.env.VIGIL_BENCH_REPORTS ?? 1_000_000);
+    const batch = 5_000;
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const start = process.hrtime.bigint();
+    for (let sent = 0; sent < total; sent += batch) {
+      const reports = Array.from({ length: Math.min(batch, total - sent) }, (_, k) => reportBody(`b-${sent + k}`, at));
+      await json(`${server.url}/api/v1/problems/tiny/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ reports }),
+      });
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    results.push({ name: `batch ingest (${batch} per request)`, value: total / seconds, unit: 'reports/s' });
+    results.push({ name: `server RSS after ${total.toLocaleString('en')} batch + the single reports`, value: rssMb(server.process.pid!), unit: 'MB', target: '< 300 MB' });
+  } finally {
+    await stop(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}

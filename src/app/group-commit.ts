@@ -1,0 +1,121 @@
+/**
+ * Group commit: appends requested while another is being written wait, then go to the log
+ * together as one batch (one transaction, one fsync) and are projected together. Each request
+ * stays atomic on its own: when the combined batch fails because of one request (its dedupe
+ * key is taken by other content), that request alone is refused and the others are written
+ * without it; any other failure is retried request by request, so every caller gets the answer
+ * its own events would have got alone.
+ */
+import { setImmediate } from 'node:timers';
+import { isVigilError, VigilError } from '../core/errors.js';
+import type { StoredEvent } from '../log/event.js';
+import type { NewEvent } from '../log/event-log.js';
+
+interface Request {
+  readonly events: readonly NewEvent[];
+  readonly resolve: (stored: StoredEvent[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The most events in one combined batch (a request larger than this still goes alone). */
+const MAX_GROUP_EVENTS = 20_000;
+
+export class GroupCommit {
+  readonly #queue: Request[] = [];
+  #writing = false;
+
+  constructor(
+    /** Appends a batch atomically (the log's append). */
+    private readonly write: (events: readonly NewEvent[]) => Promise<StoredEvent[]>,
+    /** Runs after each batch is written, before its callers are answered (the projection). */
+    private readonly afterWrite: () => Promise<void>,
+  ) {}
+
+  /** Appends `events` atomically, possibly together with other requests; resolves to their stored events. */
+  append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ events, resolve, reject });
+      if (!this.#writing) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0) {
+        // Let requests already under way (parsing, validating) join this batch: the adapters'
+        // writes are synchronous, so without one turn of the event loop nothing else could.
+        await new Promise((resolve) => setImmediate(resolve));
+        const group: Request[] = [];
+        let size = 0;
+        while (this.#queue.length > 0 && (group.length === 0 || size + this.#queue[0]!.events.length <= MAX_GROUP_EVENTS)) {
+          const next = this.#queue.shift()!;
+          group.push(next);
+          size += next.events.length;
+        }
+        await this.#commit(group);
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  /** Writes a group, projects it, then answers each request. Never throws. */
+  async #commit(group: readonly Request[]): Promise<void> {
+    const written = await this.#writeGroup(group);
+    let projectionError: unknown;
+    if (written.length > 0) {
+      try {
+        await this.afterWrite();
+      } catch (error) {
+        projectionError = error;
+      }
+    }
+    for (const { request, stored } of written) {
+      if (projectionError !== undefined) request.reject(projectionError);
+      else request.resolve(stored);
+    }
+  }
+
+  /** Writes as many requests of the group as can be written; refuses the others. */
+  async #writeGroup(group: readonly Request[]): Promise<{ request: Request; stored: StoredEvent[] }[]> {
+    let pending = [...group];
+    while (pending.length > 0) {
+      const offsets: number[] = [];
+      let offset = 0;
+      for (const r of pending) {
+        offsets.push(offset);
+        offset += r.events.length;
+      }
+      try {
+        const stored = await this.write(pending.flatMap((r) => r.events));
+        return pending.map((request, k) => ({ request, stored: stored.slice(offsets[k], offsets[k]! + request.events.length) }));
+      } catch (error) {
+        if (pending.length === 1) {
+          pending[0]!.reject(error);
+          return [];
+        }
+        const conflicts = isVigilError(error, 'DEDUPE_CONFLICT') ? ((error.details?.conflicts ?? []) as { index: number }[]) : [];
+        if (conflicts.length === 0) {
+          // Not attributable from here: each request alone gets its own answer.
+          const written: { request: Request; stored: StoredEvent[] }[] = [];
+          for (const request of pending) written.push(...(await this.#writeGroup([request])));
+          return written;
+        }
+        // Refuse every request with a conflict, naming its own indexes; write the rest.
+        const refused = new Set<number>();
+        for (const conflict of conflicts) {
+          const k = offsets.findLastIndex((o) => o <= conflict.index);
+          if (k >= 0) refused.add(k);
+        }
+        pending.forEach((request, k) => {
+          if (!refused.has(k)) return;
+          const own = conflicts.filter((c) => c.index >= offsets[k]! && c.index < offsets[k]! + request.events.length).map((c) => ({ ...c, index: c.index - offsets[k]! }));
+          request.reject(new VigilError('DEDUPE_CONFLICT', `dedupe key of event ${own[0]?.index ?? 0} is already used for different content`, { conflicts: own }));
+        });
+        pending = pending.filter((_, k) => !refused.has(k));
+      }
+    }
+    return [];
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Group commit: concurrent appends are written together, yet each request keeps its own
+ * all-or-nothing answer, on both databases.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isVigilError } from '../../src/core/errors.js';
+import type { Problem, Report } from '../../src/core/model.js';
+import { parseProblemText } from '../../src/core/problem-file.js';
+import { REPORT_RECEIVED } from '../../src/app/events.js';
+import { announceUnavailable, Store, STORES } from './stores.js';
+
+const problem = (parseProblemText(readFileSync(new URL('../fixtures/tiny-problem.yaml', import.meta.url), 'utf8'), 'yaml') as { value: Problem }).value;
+const T = Date.parse('2023-10-07T03:00:00Z');
+
+function report(id: string, observed: 'present' | 'absent' = 'present'): Report {
+  return { id, indicator: 'scouts', observed, at: T, received: T, source: `s-${id}`, reliability: 'B', credibility: '2' };
+}
+
+for (const fixture of STORES) {
+  describe.runIf(fixture.unavailable === undefined)(`group commit on ${fixture.name}`, () => {
+    let fresh: Awaited<ReturnType<typeof fixture.fresh>>;
+    let store: Store;
+    beforeEach(async () => {
+      fresh = await fixture.fresh();
+      store = await Store.open(fresh.options);
+      await store.defineProblem(problem, 'test');
+    });
+    afterEach(async () => {
+      await store.close();
+      await fresh.dispose();
+    });
+
+    it('writes concurrent requests in fewer transactions than requests', async () => {
+      const batches: number[] = [];
+      store.log.subscribe((events) => batches.push(events.filter((e) => e.type === REPORT_RECEIVED).length));
+      const results = await Promise.all(Array.from({ length: 40 }, (_, k) => store.recordReports('tiny', [{ report: report(`r${k}`) }], { actor: 'a', backfill: true })));
+      expect(results.every((r) => r.accepted === 1)).toBe(true);
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(40);
+      expect(batches.length).toBeLessThan(40);
+      // Every request's seq is its own event's.
+      const seqs = new Set(results.map((r) => r.seq));
+      expect(seqs.size).toBe(40);
+      expect((await store.assess('tiny', T)).counted).toHaveLength(40);
+    });
+
+    it('refuses only the request whose report id conflicts; the others in its group are written whole', async () => {
+      await store.recordReports('tiny', [{ report: report('taken') }], { actor: 'a', backfill: true });
+      const requests = [
+        store.recordReports('tiny', [{ report: report('a1') }, { report: report('a2') }], { actor: 'a', backfill: true }),
+        store.recordReports('tiny', [{ report: report('b1') }, { report: report('taken', 'absent') }], { actor: 'b', backfill: true }),
+        store.recordReports('tiny', [{ report: report('c1') }, { report: report('taken') }], { actor: 'c', backfill: true }),
+        // Two concurrent requests with one new id and different content: one wins, whichever
+        // reaches the log first (on PostgreSQL the model read before it may reorder them).
+        store.recordReports('tiny', [{ report: report('d1') }], { actor: 'd', backfill: true }),
+        store.recordReports('tiny', [{ report: report('d1', 'absent') }], { actor: 'e', backfill: true }),
+      ];
+      const settled = await Promise.allSettled(requests);
+      expect(settled.slice(0, 3).map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const winner = settled[3]!.status === 'fulfilled' ? 'present' : 'absent';
+      expect(settled.slice(3).filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+      const b = settled[1] as PromiseRejectedResult;
+      expect(isVigilError(b.reason, 'REPORT_ID_CONFLICT')).toBe(true);
+      expect((b.reason as { details: { items: { index: number }[] } }).details.items).toEqual([{ index: 1, id: 'taken' }]);
+      expect(settled[2]).toMatchObject({ value: { accepted: 1, duplicates: 1 } });
+      const counted = (await store.assess('tiny', T)).counted.map((r) => r.id).sort();
+      // b1 is not written: its request failed as a whole.
+      expect(counted).toEqual(['a1', 'a2', 'c1', 'd1', 'taken']);
+      const d1 = (await store.assess('tiny', T)).counted.find((r) => r.id === 'd1');
+      expect(d1?.observed).toBe(winner);
+    });
+  });
+  announceUnavailable(fixture);
+}
