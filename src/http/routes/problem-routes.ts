@@ -2,7 +2,8 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
 import { hiddenReports, redactAssessment } from '../../app/need-to-know.js';
-import { modelAt, modelVersions } from '../../app/projection-reads.js';
+import { modelAt, modelVersions, storedCorrections, storedReports } from '../../app/projection-reads.js';
+import { replay } from '../../core/replay.js';
 import { deriveAchMatrix, scoreAch } from '../../core/ach.js';
 import { assessmentToJson } from '../../core/assess.js';
 import { VigilError } from '../../core/errors.js';
@@ -77,12 +78,13 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
   app.get(
     '/api/v1/problems',
     { config: { access: 'problem.read' }, schema: { tags: ['problems'], summary: 'Every problem with its level, pDangerous, leading hypothesis and when it last changed', headers: authHeaders } },
-    async () => {
+    async (request) => {
       const now = ctx.now();
       const current = new Map((await store.currentAssessments()).map((a) => [a.problem, a]));
       const problems = await Promise.all(
         (await store.problems()).map(async (p) => {
           const a = await ctx.metrics.timeAssessment(() => store.assess(p.id, now, { ignored: 'count' }));
+          const hidden = await hiddenReports(store.db, p.id, request.principal!);
           const updated = current.get(p.id)?.instant;
           return {
             id: p.id,
@@ -93,6 +95,8 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
             words: estimativeWords(a.pDangerous),
             leading: a.leading,
             counted: a.counted.length,
+            // Counted reports the reader may not see.
+            withheld: a.counted.filter((r) => hidden.has(r.id)).length,
             updatedAt: updated === undefined ? null : new Date(updated).toISOString(),
           };
         }),
@@ -112,7 +116,7 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
       return {
         version: model.version,
         problem: model.problem,
-        assessment: { ...redactAssessment(assessmentToJson(a), a.counted, hidden), version: a.version, ignoredCount: a.ignoredCount, words: estimativeWords(a.pDangerous) },
+        assessment: { ...redactAssessment(assessmentToJson(a), a.counted, hidden, a.ignoredCount), version: a.version, ignoredCount: a.ignoredCount, words: estimativeWords(a.pDangerous) },
       };
     },
   );
@@ -143,7 +147,45 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
       const at = instantOf(request.query.at);
       const a = await ctx.metrics.timeAssessment(() => store.assess(request.params.id, at, { ignored: request.query.ignored ?? 'list' }));
       const hidden = await hiddenReports(store.db, request.params.id, request.principal!);
-      return { ...redactAssessment(assessmentToJson(a), a.counted, hidden), version: a.version, ignoredCount: a.ignoredCount, words: estimativeWords(a.pDangerous) };
+      return { ...redactAssessment(assessmentToJson(a), a.counted, hidden, a.ignoredCount), version: a.version, ignoredCount: a.ignoredCount, words: estimativeWords(a.pDangerous) };
+    },
+  );
+
+  app.get(
+    '/api/v1/problems/:id/timeline',
+    {
+      config: { access: 'problem.read' },
+      schema: {
+        tags: ['problems'],
+        summary: 'The replay up to `at` (default now): pDangerous, leading hypothesis and level at every report instant, and every level change with its evidence and advice',
+        headers: authHeaders,
+        params: problemIdParams,
+        querystring: atQuery,
+      },
+    },
+    async (request) => {
+      await requireProblem(request.params.id);
+      const at = instantOf(request.query.at);
+      const model = await modelAt(store.db, request.params.id, at);
+      const [reports, corrections] = await Promise.all([storedReports(store.db, request.params.id, at), storedCorrections(store.db, request.params.id, at)]);
+      const result = await ctx.metrics.timeAssessment(async () => replay(model.problem, reports, { at, corrections }));
+      const hidden = await hiddenReports(store.db, request.params.id, request.principal!);
+      let withheld = 0;
+      const changes = result.changes.map((change) => {
+        const evidence = change.evidence.filter((e) => !hidden.has(e.report));
+        withheld += change.evidence.length - evidence.length;
+        return { ...change, evidence };
+      });
+      return {
+        problem: request.params.id,
+        version: model.version,
+        at: new Date(at).toISOString(),
+        levels: model.problem.warning.levels,
+        points: result.points.map((p) => ({ at: new Date(p.at).toISOString(), pDangerous: p.pDangerous, leading: p.leading, level: p.level })),
+        changes,
+        finalLevel: result.finalLevel,
+        withheld,
+      };
     },
   );
 
@@ -164,7 +206,14 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
       const rows = matrix.rows.filter((row) => !hidden.has(row.id));
       // Scores are over every counted report (the same for every reader); rows the reader may
       // not see are withheld.
-      return { at: new Date(at).toISOString(), hypotheses: matrix.hypotheses, rows, scores: scoreAch(matrix), withheld: matrix.rows.length - rows.length };
+      const scores = scoreAch(matrix);
+      return {
+        at: new Date(at).toISOString(),
+        hypotheses: matrix.hypotheses,
+        rows,
+        scores: { ...scores, nonDiagnostic: scores.nonDiagnostic.filter((id) => !hidden.has(id)) },
+        withheld: matrix.rows.length - rows.length,
+      };
     },
   );
 }
