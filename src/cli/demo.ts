@@ -8,6 +8,7 @@
  * SECRET, the human sources CONFIDENTIAL) so the viewer account shows withheld markers.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clearance, Role } from '../app/access.js';
@@ -18,7 +19,14 @@ import { parseReportsText } from '../core/report-file.js';
 import type { RunningServer } from '../http/server.js';
 import { parse as parseYaml } from 'yaml';
 
-const EXAMPLE = new URL('../../../examples/southern-front/', import.meta.url);
+/** The example's directory: found upwards from this module (it runs from src/ in tests, dist/src/ when built). */
+function exampleDir(): URL {
+  for (let dir = new URL('./', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {
+    const candidate = new URL('examples/southern-front/', dir);
+    if (existsSync(new URL('problem.yaml', candidate))) return candidate;
+  }
+  throw new Error('the demo example (examples/southern-front) is missing from this installation');
+}
 
 /** The demo's users: one per role. */
 const DEMO_USERS: readonly { username: string; roles: Role[]; clearance: Clearance }[] = [
@@ -56,9 +64,10 @@ export function scaledProblem(problem: Problem, factor: number): Problem {
 /** Loads the demo into a running server and replays its reports; resolves when all are in. */
 export async function runDemo(server: RunningServer, options: DemoOptions): Promise<void> {
   const { store, accounts } = server;
-  const problemResult = validateProblem(parseYaml(await readFile(new URL('problem.yaml', EXAMPLE), 'utf8')));
+  const example = exampleDir();
+  const problemResult = validateProblem(parseYaml(await readFile(new URL('problem.yaml', example), 'utf8')));
   if (!problemResult.ok) throw new Error('the demo problem does not validate');
-  const parsed = parseReportsText(await readFile(new URL('reports.jsonl', EXAMPLE), 'utf8'), 'jsonl', problemResult.value);
+  const parsed = parseReportsText(await readFile(new URL('reports.jsonl', example), 'utf8'), 'jsonl', problemResult.value);
   const reports = [...parsed.reports].sort((a, b) => a.received - b.received);
   const first = reports[0]?.received ?? 0;
   const span = Math.max(1, (reports.at(-1)?.received ?? 0) - first);
