@@ -13,6 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'f
 import type { Principal } from '../app/access.js';
 import type { Accounts } from '../app/accounts.js';
 import type { Store } from '../app/store.js';
+import { VigilError } from '../core/errors.js';
 import { installAuth } from './auth.js';
 import type { App, ServerContext } from './context.js';
 import { installErrorHandling } from './errors.js';
@@ -101,10 +102,8 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     max: options.requestsPerMinute ?? 1200,
     timeWindow: 60_000,
     allowList: (request) => options.limitLoopback !== true && isLoopback(request.socket.remoteAddress) && request.routeOptions.url !== '/api/v1/session',
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: { code: 'RATE_LIMITED', message: `too many requests: try again in ${Math.ceil(context.ttl / 1000)} s` },
-    }),
+    // Thrown by the plugin, so answered by the one error handler: a VigilError keeps its message.
+    errorResponseBuilder: (_request, context) => new VigilError('RATE_LIMITED', `too many requests: try again in ${Math.ceil(context.ttl / 1000)} s`),
   });
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,20 +1,45 @@
 /** Reports in (single and batch, idempotent, durable before 201), reports out, corrections. */
-import type { z } from 'zod';
+import type { FastifySchemaCompiler } from 'fastify';
+import { z } from 'zod';
 import { canSee, may, type Principal } from '../../app/access.js';
 import { recordedReads, visibleOnly } from '../../app/need-to-know.js';
 import { reportPage } from '../../app/projection-reads.js';
-import type { IncomingReport } from '../../app/store.js';
+import { CLOCK_SKEW_MS, type IncomingReport } from '../../app/store.js';
 import { VigilError } from '../../core/errors.js';
 import type { Issue } from '../../core/issues.js';
+import { issuesFromZod } from '../../core/problem-schema.js';
 import { completeReport } from '../../core/report-schema.js';
 import { recordRefusal } from '../auth.js';
 import type { App, ServerContext } from '../context.js';
-import { authHeaders, problemIdParams, regradeBody, reportIdParams, reportItem, reportsBody, reportsQuery, retractBody } from '../schemas.js';
+import { authHeaders, MAX_BATCH, problemIdParams, regradeBody, reportIdParams, reportItem, reportsBody, reportsQuery, retractBody } from '../schemas.js';
+import { zodValidatorCompiler } from '../validation.js';
 
 /** Largest request body of the report route: a full batch of long reports. */
 export const REPORTS_BODY_LIMIT = 32 * 1024 * 1024;
 
-type ReportItem = z.infer<typeof reportItem>;
+const batchEnvelope = z.strictObject(
+  {
+    reports: z
+      .array(z.unknown(), { error: 'must be a list of reports' })
+      .min(1, 'must hold at least one report')
+      .max(MAX_BATCH, `must hold at most ${MAX_BATCH} reports`),
+  },
+  { error: 'must be a JSON object' },
+);
+const singleEnvelope = z.looseObject({}, { error: 'must be a JSON object (a report)' });
+
+/**
+ * The reports route's body validator: only the envelope (one object, or `{"reports": [...]}`
+ * of 1 to MAX_BATCH). The handler checks each report against its schema, the problem and the
+ * clock, so a bad batch names every bad item at once (api.md), whatever is wrong with each.
+ * The OpenAPI document still shows the full schema, `reportsBody`.
+ */
+const reportsValidator: FastifySchemaCompiler<z.ZodType> = (route) => {
+  if (route.httpPart !== 'body') return zodValidatorCompiler(route);
+  const batch = zodValidatorCompiler({ ...route, schema: batchEnvelope });
+  const single = zodValidatorCompiler({ ...route, schema: singleEnvelope });
+  return (data: unknown) => (typeof data === 'object' && data !== null && 'reports' in data ? batch(data) : single(data));
+};
 
 export function reportRoutes(app: App, ctx: ServerContext): void {
   const { store } = ctx;
@@ -24,6 +49,7 @@ export function reportRoutes(app: App, ctx: ServerContext): void {
     {
       config: { access: 'report.create' },
       bodyLimit: REPORTS_BODY_LIMIT,
+      validatorCompiler: reportsValidator as never,
       schema: {
         tags: ['reports'],
         summary: 'Record one report, or a batch {"reports": [...]} of up to 10,000, all or nothing; 201 once durable',
@@ -34,16 +60,18 @@ export function reportRoutes(app: App, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const principal = request.principal!;
-      const batch = 'reports' in request.body;
-      const items: ReportItem[] = 'reports' in request.body ? request.body.reports : [request.body];
+      // Only the envelope is validated yet (reportsValidator): the items are checked below.
+      const body = request.body as unknown as Record<string, unknown>;
+      const batch = 'reports' in body;
+      const items = (batch ? body.reports : [body]) as Record<string, unknown>[];
       const at = (index: number, path: string) => (batch ? `/reports/${index}${path}` : path);
 
       // Only an admin loads history with the sender's own `received`.
-      const backfill = items.some((item) => item.received !== undefined);
+      const backfill = items.some((item) => typeof item === 'object' && item !== null && item.received !== undefined);
       if (backfill && !may(principal, 'report.backfill')) {
         await recordRefusal(store, principal, 'report.backfill', request);
         ctx.metrics.reportsRejected.inc();
-        const index = items.findIndex((item) => item.received !== undefined);
+        const index = items.findIndex((item) => typeof item === 'object' && item !== null && item.received !== undefined);
         throw new VigilError('FORBIDDEN', '"received" is set by the server; only an admin may load history with its own', { path: at(index, '/received') });
       }
 
@@ -52,10 +80,21 @@ export function reportRoutes(app: App, ctx: ServerContext): void {
 
       const incoming: IncomingReport[] = [];
       const bad: { index: number; issues: Issue[] }[] = [];
+      const now = ctx.now();
       items.forEach((item, index) => {
-        const { classification, compartments, ...fields } = item;
+        const parsed = reportItem.safeParse(item, { reportInput: true });
+        if (!parsed.success) {
+          bad.push({ index, issues: issuesFromZod(parsed.error).map((i) => ({ path: at(index, i.path), message: i.message })) });
+          return;
+        }
+        const { classification, compartments, ...fields } = parsed.data;
         const result = completeReport(fields, model.problem);
-        if (!result.ok) bad.push({ index, issues: result.issues.map((i) => ({ path: at(index, i.path), message: i.message })) });
+        const issues = result.ok ? [] : [...result.issues];
+        // The store refuses these too; checked here as well so they are named with the others.
+        if (result.ok && !backfill && result.value.at > now + CLOCK_SKEW_MS) {
+          issues.push({ path: '/at', message: `is in the future (the server's time is ${new Date(now).toISOString()})` });
+        }
+        if (!result.ok || issues.length > 0) bad.push({ index, issues: issues.map((i) => ({ path: at(index, i.path), message: i.message })) });
         else incoming.push({ report: result.value, ...(classification !== undefined ? { classification } : {}), ...(compartments !== undefined ? { compartments } : {}) });
       });
       if (bad.length > 0) {
@@ -115,6 +154,7 @@ export function reportRoutes(app: App, ctx: ServerContext): void {
 
   /** A correction names a report the corrector may see; one they may not see does not exist for them. */
   const requireVisibleReport = async (principal: Principal, problem: string, report: string) => {
+    if ((await store.problem(problem)) === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${problem}"`);
     const rows = await store.db.all<{ classification: string; compartments: string }>('SELECT classification, compartments FROM proj_reports WHERE problem = ? AND id = ?', [problem, report]);
     const row = rows[0];
     if (row === undefined || !canSee(principal, { classification: row.classification, compartments: JSON.parse(row.compartments) as string[] })) {

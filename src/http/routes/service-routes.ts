@@ -1,6 +1,7 @@
 /** The service's own routes: health, metrics, the OpenAPI document and the live event stream. */
 import type { App, ServerContext } from '../context.js';
 import { VigilError } from '../../core/errors.js';
+import { demand } from '../auth.js';
 import { authHeaders } from '../schemas.js';
 
 /** True for a loopback peer address (IPv4, IPv6, or IPv4-mapped IPv6). */
@@ -26,14 +27,15 @@ export function serviceRoutes(app: App, ctx: ServerContext): void {
     { config: { access: 'public' }, schema: { tags: ['service'], summary: 'Prometheus metrics: open on loopback, else with an API token', headers: authHeaders } },
     async (request, reply) => {
       // The socket's own peer, not a forwarded header: "loopback" means this machine.
-      if (!isLoopback(request.socket.remoteAddress) && request.principal?.kind !== 'token') {
-        throw new VigilError('AUTH_REQUIRED', 'metrics are served on loopback, or with an API token');
+      if (!isLoopback(request.socket.remoteAddress)) {
+        if (request.principal?.kind !== 'token') throw new VigilError('AUTH_REQUIRED', 'metrics are served on loopback, or with an API token');
+        await demand(store, request, 'metrics.read');
       }
       return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     },
   );
 
-  app.get('/api/docs', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/docs', { config: { access: 'public' }, schema: { tags: ['service'], summary: 'This OpenAPI 3 document: every route of the API' } }, async () => app.swagger());
 
   app.get(
     '/api/v1/stream',
