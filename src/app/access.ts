@@ -41,6 +41,7 @@ export type Action =
   | 'log.read'
   | 'user.manage'
   | 'token.manage'
+  | 'organisation.manage'
   | 'metrics.read';
 
 const EVERYONE: readonly Role[] = ROLES;
@@ -58,6 +59,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'log.read': ['auditor', 'admin'],
   'user.manage': ['admin'],
   'token.manage': ['admin'],
+  'organisation.manage': ['admin'],
   'metrics.read': EVERYONE,
 };
 

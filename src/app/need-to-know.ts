@@ -44,14 +44,28 @@ export interface ReaderAssessmentJson extends Omit<AssessmentJson, 'indicators'>
  * Takes the hidden reports out of an assessment: out of `sensitivity` and `ignored`, and out
  * of "superseded by" reasons; counts stay what they are (they are the same numbers every reader
  * sees), with per-indicator and total `withheld` saying how many of them the reader cannot see.
+ * `ignoredCount` is the number of reports not counted (default: those listed in `ignored`);
+ * when they are only counted, not listed, the hidden ones among them are every hidden report
+ * not counted (`hidden` must cover the problem's reports, read after the assessment).
  */
-export function redactAssessment(json: AssessmentJson, counted: readonly Pick<Report, 'id' | 'indicator'>[], hidden: ReadonlySet<string>): ReaderAssessmentJson {
+export function redactAssessment(
+  json: AssessmentJson,
+  counted: readonly Pick<Report, 'id' | 'indicator'>[],
+  hidden: ReadonlySet<string>,
+  ignoredCount = json.ignored.length,
+): ReaderAssessmentJson {
   const withheldBy = new Map<string, number>();
   let withheld = 0;
   for (const r of counted) {
     if (!hidden.has(r.id)) continue;
     withheldBy.set(r.indicator, (withheldBy.get(r.indicator) ?? 0) + 1);
     withheld++;
+  }
+  if (json.ignored.length === 0 && ignoredCount > 0) {
+    const countedIds = new Set(counted.map((r) => r.id));
+    let hiddenIgnored = 0;
+    for (const id of hidden) if (!countedIds.has(id)) hiddenIgnored++;
+    withheld += Math.min(hiddenIgnored, ignoredCount);
   }
   const ignored: AssessmentJson['ignored'] = [];
   for (const entry of json.ignored) {
@@ -90,9 +104,22 @@ export interface FeedEvent {
   readonly data: string | Readonly<Record<string, unknown>>;
 }
 
+/** True when a string anywhere in `value` is the id of a marked report the reader may not see. */
+function namesHiddenReport(value: unknown, marks: ReadonlyMap<string, Marking>, reader: Reader): boolean {
+  if (typeof value === 'string') {
+    const marking = marks.get(value);
+    return marking !== undefined && !canSee(reader, marking);
+  }
+  if (Array.isArray(value)) return value.some((v) => namesHiddenReport(v, marks, reader));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((v) => namesHiddenReport(v, marks, reader));
+  return false;
+}
+
 /**
  * The events of a page the reader may not see, by seq, and the marked reports it may see (whose
- * reading is recorded): a `report.received` by its own marking, a correction by its report's.
+ * reading is recorded): a `report.received` by its own marking, a correction by its report's, a
+ * `report.read` by the markings of the reports it names, any other event of a problem when it
+ * names a report the reader may not see.
  */
 export async function redactFeed(db: SqlDatabase, reader: Reader, events: readonly FeedEvent[]): Promise<{ withheld: Set<number>; reads: { problem: string; report: string }[] }> {
   const withheld = new Set<number>();
@@ -107,7 +134,29 @@ export async function redactFeed(db: SqlDatabase, reader: Reader, events: readon
     return marks;
   };
   for (const event of events) {
-    if (event.type !== 'report.received' && event.type !== 'report.retracted' && event.type !== 'report.regraded') continue;
+    if (event.type === 'report.read') {
+      // A record of someone's reading names the reports read: withheld when it names one the
+      // reader may not see (reading the record is not reading the reports).
+      const data = (typeof event.data === 'string' ? JSON.parse(event.data) : event.data) as { reports?: unknown };
+      const named = Array.isArray(data.reports) ? (data.reports as { problem?: unknown; report?: unknown }[]) : [];
+      for (const r of named) {
+        const marking = (await marksOf(String(r.problem))).get(String(r.report));
+        if (marking !== undefined && !canSee(reader, marking)) {
+          withheld.add(event.seq);
+          break;
+        }
+      }
+      continue;
+    }
+    if (event.type !== 'report.received' && event.type !== 'report.retracted' && event.type !== 'report.regraded') {
+      // Any other event of a problem (a warning's judgment and its evidence, say) is withheld
+      // when it names, anywhere in its data, a report the reader may not see.
+      if (event.stream === 'system') continue;
+      const marks = await marksOf(event.stream);
+      if (marks.size === 0) continue;
+      if (namesHiddenReport(typeof event.data === 'string' ? JSON.parse(event.data) : event.data, marks, reader)) withheld.add(event.seq);
+      continue;
+    }
     const data = (typeof event.data === 'string' ? JSON.parse(event.data) : event.data) as { report?: unknown; classification?: unknown; compartments?: unknown };
     let marking: Marking | undefined;
     let report: string;

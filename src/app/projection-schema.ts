@@ -4,11 +4,12 @@
  * the projector replays the log into fresh tables.
  */
 import type { SqlDatabase } from './sql.js';
+import { WARNING_CREATE, WARNING_TABLES } from './warning-projection.js';
 
 /** Bump when the tables below change; older tables are dropped and rebuilt from the log. */
-export const PROJECTION_SCHEMA_VERSION = 3;
+export const PROJECTION_SCHEMA_VERSION = 4;
 
-const TABLES = ['proj_current', 'proj_problem_versions', 'proj_reports', 'proj_corrections', 'proj_levels', 'proj_snapshots', 'proj_meta'];
+const TABLES = ['proj_current', 'proj_problem_versions', 'proj_reports', 'proj_corrections', 'proj_levels', 'proj_snapshots', 'proj_meta', ...WARNING_TABLES];
 
 const CREATE = [
   // name -> value: 'schema' (version), 'cursor' (the seq of the last event projected).
@@ -41,6 +42,7 @@ const CREATE = [
   `CREATE TABLE proj_snapshots (problem TEXT NOT NULL, version INTEGER NOT NULL, instant_ms BIGINT NOT NULL,
      reports INTEGER NOT NULL, level INTEGER NOT NULL, level_before INTEGER NOT NULL, counted TEXT NOT NULL,
      PRIMARY KEY (problem, version, instant_ms))`,
+  ...WARNING_CREATE,
 ];
 
 /**

@@ -27,6 +27,7 @@ import {
 import { ensureProjectionSchema } from './projection-schema.js';
 import { currentModel, storedCorrections, storedReports, type StoredModel } from './projection-reads.js';
 import { packReports, unpackReports } from './snapshot-codec.js';
+import { applyWarningEvents } from './warning-projection.js';
 import type { SqlDatabase } from './sql.js';
 
 /** A snapshot of the counted reports is written after this many reports of a problem. */
@@ -133,6 +134,7 @@ export class Projector {
         // First every row, so that a replay rebuilt within the batch reads what it holds;
         // then the replays advance over the batch's reports in order.
         await this.#insertRows(tx, batch);
+        await applyWarningEvents(tx, batch);
         this.#batchStart = batch[0]!.seq;
         for (const event of batch) await this.#applyOne(tx, event);
         this.#batchStart = Number.MAX_SAFE_INTEGER;

@@ -49,7 +49,9 @@ export type ErrorCode =
   /** No such route or resource. */
   | 'NOT_FOUND'
   /** Too many requests from this client: try again later. */
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** An acknowledgment of a warning version that is no longer the current one. */
+  | 'WARNING_STALE';
 
 /** An expected failure with a stable `code` and optional machine-readable `details`. */
 export class VigilError extends Error {

@@ -8,7 +8,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Principal } from '../app/access.js';
 import type { Accounts } from '../app/accounts.js';
@@ -16,15 +16,17 @@ import type { Store } from '../app/store.js';
 import { VigilError } from '../core/errors.js';
 import { installAuth } from './auth.js';
 import type { App, ServerContext } from './context.js';
-import { installErrorHandling } from './errors.js';
+import { errorAnswer, installErrorHandling } from './errors.js';
 import { LiveFeed } from './live.js';
 import { Metrics } from './metrics.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { problemRoutes } from './routes/problem-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
+import { warningRoutes } from './routes/warning-routes.js';
+import { WarningEngine } from '../warn/engine.js';
 import { isLoopback, serviceRoutes } from './routes/service-routes.js';
-import { zodValidatorCompiler } from './validation.js';
+import { refuseNul, zodValidatorCompiler } from './validation.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -45,6 +47,8 @@ export interface AppOptions {
   readonly trustProxy?: boolean;
   /** Largest request body in bytes, except the reports route (32 MiB). Default 1 MiB. */
   readonly bodyLimit?: number;
+  /** The warning engine (started and stopped with the app); default one with the in-app channel only. */
+  readonly warnings?: WarningEngine;
 }
 
 export interface VigilApp {
@@ -64,6 +68,12 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     trustProxy: options.trustProxy ?? false,
     // Query strings: plain key=value; a repeated key is an array (and then refused by the schema).
     routerOptions: { maxParamLength: 500 },
+    // What the router refuses before any route (a malformed percent-encoding, a too-long path
+    // parameter) is answered in the API's error shape too, not Fastify's own.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = errorAnswer(error);
+      void reply.status(status).header('x-content-type-options', 'nosniff').send(body);
+    },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(zodValidatorCompiler);
@@ -78,7 +88,8 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     await store.append([{ type: 'report.read', stream: 'system', actor: principal.id, data: { via, reports: reads.map((r) => ({ ...r })) } }]);
   };
   const live = new LiveFeed(store, metrics, recordReads);
-  const context: ServerContext = { store, accounts, metrics, live, now: () => clock().getTime(), recordReads };
+  const warnings = options.warnings ?? new WarningEngine(store, { clock, onError: (error) => app.log.error({ err: error }, 'warning engine') });
+  const context: ServerContext = { store, accounts, metrics, live, warnings, now: () => clock().getTime(), recordReads };
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
@@ -126,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
   });
 
   installAuth(app, store, accounts);
+  app.addHook('preHandler', refuseNul);
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({ route: request.routeOptions.url ?? 'unknown', method: request.method, status: String(reply.statusCode) });
     request.log.info(
@@ -133,15 +145,28 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
       'request',
     );
   });
-  app.addHook('onClose', async () => live.close());
+  // Shutting down: the event streams end before the server waits for its connections to close
+  // (preClose; onClose comes after that wait), and the answers to requests still in flight close
+  // their connection, which a keep-alive client would otherwise hold open for keepAliveTimeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    live.close();
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
 
   serviceRoutes(app, context);
   accountRoutes(app, context, { signInPerMinute: options.signInPerMinute ?? 10, ...(options.secureCookies !== undefined ? { secureCookies: options.secureCookies } : {}) });
   problemRoutes(app, context);
   reportRoutes(app, context);
   logRoutes(app, context);
+  warningRoutes(app, context);
 
   await app.ready();
   live.start();
+  warnings.start();
   return { app, context };
 }

@@ -8,12 +8,14 @@ import type { Accounts } from '../app/accounts.js';
 import type { Store } from '../app/store.js';
 import type { LiveFeed } from './live.js';
 import type { Metrics } from './metrics.js';
+import type { WarningEngine } from '../warn/engine.js';
 
 export interface ServerContext {
   readonly store: Store;
   readonly accounts: Accounts;
   readonly metrics: Metrics;
   readonly live: LiveFeed;
+  readonly warnings: WarningEngine;
   /** The server clock (ms since the epoch). */
   readonly now: () => number;
   /** Records that `principal` read these marked reports (one `report.read` event; none for an empty list). */

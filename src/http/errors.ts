@@ -33,6 +33,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   PASSWORD_WEAK: 400,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  WARNING_STALE: 409,
 };
 
 /** The HTTP status of a VigilError code. */

@@ -78,7 +78,8 @@ export class LiveFeed {
   close(): void {
     this.#unsubscribe?.();
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
-    for (const client of this.#clients) client.response.end();
+    // The stream's connection is closed too: left open, it would keep a closing server waiting.
+    for (const client of this.#clients) client.response.end(() => client.response.destroy());
     this.#clients.clear();
   }
 
@@ -101,6 +102,20 @@ export class LiveFeed {
         problems.add(event.stream);
       }
     }
+    const warnings: Record<string, unknown>[] = [];
+    for (const event of events) {
+      if (!event.type.startsWith('warning.') && !event.type.startsWith('escalation.')) continue;
+      const judgment = event.data.judgment as { level?: unknown; pDangerous?: unknown } | undefined;
+      warnings.push({
+        type: event.type,
+        problem: event.stream,
+        warning: event.data.warning,
+        version: event.data.version,
+        seq: event.seq,
+        ...(judgment !== undefined ? { level: judgment.level, pDangerous: judgment.pDangerous } : {}),
+        ...(event.type === 'warning.notified' ? { person: event.data.person } : {}),
+      });
+    }
     const assessments = problems.size === 0 ? [] : (await this.store.currentAssessments()).filter((a) => problems.has(a.problem));
     for (const a of assessments) {
       if (this.#levels.get(a.problem) !== a.level) {
@@ -112,6 +127,7 @@ export class LiveFeed {
     for (const client of [...this.#clients]) {
       let text = '';
       for (const d of defined) text += `event: problem\ndata: ${JSON.stringify(d)}\n\n`;
+      for (const w of warnings) text += `event: warning\ndata: ${JSON.stringify(w)}\n\n`;
       const withheld = new Map<string, number>();
       const reads: { problem: string; report: string }[] = [];
       for (const change of changes) {

@@ -3,7 +3,12 @@
  * store, builds the app, listens, and shuts down gracefully on SIGINT/SIGTERM (stops accepting,
  * finishes the requests in flight, ends the event streams, closes the store).
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Accounts } from '../app/accounts.js';
+import { WarningEngine } from '../warn/engine.js';
+import { WebhookChannel } from '../warn/webhook-channel.js';
 import { Store } from '../app/store.js';
 import { buildApp, type VigilApp } from './app.js';
 import type { Settings } from './settings.js';
@@ -39,9 +44,19 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     const accounts = await Accounts.open(store, options.clock !== undefined ? { clock: options.clock } : {});
     const admin = await accounts.ensureAdmin(options.adminPassword ?? nonEmpty(process.env.VIGIL_ADMIN_PASSWORD));
     if (admin !== undefined) options.onAdminCreated?.(admin.username, admin.password, admin.generated);
+    const webhooks = new WebhookChannel({
+      secret: settings.webhookSecret ?? (await ownerOnlySecret(join(settings.data, 'webhook-secret'))),
+      ...(settings.publicUrl !== undefined ? { publicUrl: settings.publicUrl } : {}),
+    });
+    const warnings = new WarningEngine(store, {
+      channels: [webhooks],
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      onError: (error) => built?.app.log.error({ err: error }, 'warning engine'),
+    });
     built = await buildApp({
       store,
       accounts,
+      warnings,
       logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel },
       requestsPerMinute: settings.requestsPerMinute,
       signInPerMinute: settings.signInPerMinute,
@@ -67,6 +82,19 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     await built?.app.close().catch(() => undefined);
     await store.close();
     throw error;
+  }
+}
+
+/** Reads a secret file, creating it (random, owner-only) when absent. */
+async function ownerOnlySecret(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    await writeFile(path, secret + '\n', { mode: 0o600, flag: 'wx' }).catch(async () => undefined);
+    return (await readFile(path, 'utf8')).trim();
   }
 }
 

@@ -26,6 +26,8 @@ export const settingsSchema = z.strictObject({
   signInPerMinute: perMinute.optional(),
   secureCookies: flag.optional(),
   trustProxy: flag.optional(),
+  webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+  publicUrl: z.url('must be an http(s) URL').optional(),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;
@@ -42,6 +44,10 @@ export interface Settings {
   readonly signInPerMinute: number;
   readonly secureCookies?: boolean;
   readonly trustProxy: boolean;
+  /** The HMAC secret of webhook signatures; default `<data>/webhook-secret`, created on first start. */
+  readonly webhookSecret?: string;
+  /** The address people reach this server at (links in webhooks and emails). */
+  readonly publicUrl?: string;
 }
 
 /** Environment variables and the setting each sets. */
@@ -57,6 +63,8 @@ export const ENVIRONMENT: Readonly<Record<string, keyof SettingsInput>> = {
   VIGIL_SIGN_IN_PER_MINUTE: 'signInPerMinute',
   VIGIL_SECURE_COOKIES: 'secureCookies',
   VIGIL_TRUST_PROXY: 'trustProxy',
+  VIGIL_WEBHOOK_SECRET: 'webhookSecret',
+  VIGIL_PUBLIC_URL: 'publicUrl',
 };
 
 function validated(input: unknown, where: string): z.output<typeof settingsSchema> {
@@ -107,5 +115,7 @@ export async function resolveSettings(flags: SettingsInput, env: NodeJS.ProcessE
     signInPerMinute: merged.signInPerMinute ?? 10,
     ...(merged.secureCookies !== undefined ? { secureCookies: merged.secureCookies } : {}),
     trustProxy: merged.trustProxy ?? false,
+    ...(merged.webhookSecret !== undefined ? { webhookSecret: merged.webhookSecret } : {}),
+    ...(merged.publicUrl !== undefined ? { publicUrl: merged.publicUrl.replace(/\/$/, '') } : {}),
   };
 }

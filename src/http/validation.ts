@@ -3,9 +3,9 @@
  * document: one schema, two uses. Every issue is reported with a JSON Pointer; the pointers of
  * the query, path parameters and headers are prefixed with `/query`, `/params`, `/headers`.
  */
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import type { Issue } from '../core/issues.js';
+import { pointer, type Issue } from '../core/issues.js';
 import { issuesFromZod } from '../core/problem-schema.js';
 import { RequestInvalid } from './errors.js';
 
@@ -49,3 +49,39 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
     return { error: new RequestInvalid(issues) };
   };
 };
+
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+
+/**
+ * The pointers of the strings (member names and values) holding U+0000 in `data`. PostgreSQL
+ * text cannot store that character, so a request carrying it is refused on every store alike
+ * instead of failing (5xx) on one. Iterative: no nesting depth can overflow the stack.
+ */
+export function nulIssues(data: unknown, prefix: readonly string[] = []): Issue[] {
+  const issues: Issue[] = [];
+  const queue: [unknown, readonly (string | number)[]][] = [[data, prefix]];
+  for (let next = 0; next < queue.length; next += 1) {
+    const [value, path] = queue[next]!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) issues.push({ path: pointer(path), message: NUL_MESSAGE });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => queue.push([item, [...path, index]]));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) issues.push({ path: pointer([...path, key]), message: `${NUL_MESSAGE} in its name` });
+        queue.push([item, [...path, key]]);
+      }
+    }
+  }
+  return issues;
+}
+
+/** A preHandler hook: refuses (400 REQUEST_INVALID) validated path parameters, query or body holding U+0000. */
+export async function refuseNul(request: FastifyRequest): Promise<void> {
+  const issues = [
+    ...nulIssues(request.params, ['params']),
+    ...nulIssues(request.query, ['query']),
+    ...(request.routeOptions.schema?.body !== undefined ? nulIssues(request.body) : []),
+  ];
+  if (issues.length > 0) throw new RequestInvalid(issues);
+}

@@ -1,0 +1,131 @@
+/** Warnings (list, detail with who was told, acknowledgment) and the organisation they reach. */
+import { z } from 'zod';
+import type { Principal } from '../../app/access.js';
+import { hiddenReports } from '../../app/need-to-know.js';
+import { VigilError } from '../../core/errors.js';
+import { organisationSchema } from '../../warn/organisation.js';
+import { contacts, currentOrganisation, loadOrganisation } from '../../warn/organisation-store.js';
+import { listWarnings, warningById, warningHistory, type WarningRow } from '../../warn/warning-reads.js';
+import type { App, ServerContext } from '../context.js';
+import { authHeaders } from '../schemas.js';
+
+const warningsQuery = z.strictObject({
+  state: z.enum(['open', 'acknowledged', 'all'], { error: 'must be "open", "acknowledged" or "all"' }).optional(),
+  mine: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+});
+const warningParams = z.strictObject({ id: z.string().min(1).max(100, 'must be at most 100 characters') });
+const acknowledgeBody = z.strictObject({
+  version: z.number({ error: 'must be a version number' }).int().min(1).optional(),
+  note: z.string({ error: 'must be a string' }).max(2000, 'must be at most 2000 characters').optional(),
+});
+
+export function warningRoutes(app: App, ctx: ServerContext): void {
+  const { store } = ctx;
+
+  /** A warning as a reader receives it: evidence the reader may not see is withheld. */
+  const forReader = async (w: WarningRow, principal: Principal) => {
+    const hidden = await hiddenReports(store.db, w.problem, principal);
+    const evidence = w.judgment.evidence.filter((e) => !hidden.has(e.report));
+    const history = await warningHistory(store.db, w.id);
+    const acknowledged = history.acknowledgments.some((a) => a.version === w.version);
+    return {
+      id: w.id,
+      problem: w.problem,
+      state: w.state,
+      version: w.version,
+      acknowledged,
+      openedAt: w.openedAt,
+      updatedAt: w.updatedAt,
+      ...(w.closedAt !== undefined ? { closedAt: w.closedAt } : {}),
+      level: w.judgment.level,
+      pDangerous: w.judgment.pDangerous,
+      words: w.judgment.words,
+      leading: w.judgment.leading,
+      judgment: { ...w.judgment, evidence, withheld: w.judgment.evidence.length - evidence.length },
+      notified: history.notifications,
+      deliveries: history.deliveries,
+      acknowledgments: history.acknowledgments,
+      versions: history.versions.map((v) => ({ version: v.version, at: v.at, reason: v.reason, level: v.judgment.level, pDangerous: v.judgment.pDangerous })),
+    };
+  };
+
+  /** The organisation person of a signed-in user, if any. */
+  const personOf = async (principal: Principal) => {
+    const { organisation } = await currentOrganisation(store);
+    return principal.kind === 'user' ? organisation.people.find((p) => p.user === principal.name)?.id : undefined;
+  };
+
+  app.get(
+    '/api/v1/warnings',
+    {
+      config: { access: 'problem.read' },
+      schema: { tags: ['warnings'], summary: 'Warnings with level, pDangerous, who was told so far and acknowledgments; `mine=true`: those sent to me', headers: authHeaders, querystring: warningsQuery },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const warnings = await listWarnings(store.db, request.query.state ?? 'open');
+      const me = request.query.mine === 'true' ? await personOf(principal) : undefined;
+      const out = [];
+      for (const w of warnings) {
+        const view = await forReader(w, principal);
+        if (request.query.mine === 'true' && !view.notified.some((n) => n.person === me)) continue;
+        out.push(view);
+      }
+      return { warnings: out };
+    },
+  );
+
+  app.get(
+    '/api/v1/warnings/:id',
+    { config: { access: 'problem.read' }, schema: { tags: ['warnings'], summary: 'One warning: every version, who was told through which channel, deliveries, acknowledgments', headers: authHeaders, params: warningParams } },
+    async (request) => {
+      const w = await warningById(store.db, request.params.id);
+      if (w === undefined) throw new VigilError('NOT_FOUND', `no warning "${request.params.id}"`);
+      return forReader(w, request.principal!);
+    },
+  );
+
+  app.post(
+    '/api/v1/warnings/:id/acknowledge',
+    {
+      config: { access: 'problem.read' },
+      schema: {
+        tags: ['warnings'],
+        summary: 'Acknowledge ("I have read this version"): a recipient, a duty officer or a decision-maker; `version` guards against acknowledging what you have not read',
+        headers: authHeaders,
+        params: warningParams,
+        body: acknowledgeBody,
+      },
+    },
+    async (request, reply) => {
+      const result = await ctx.warnings.acknowledge(request.params.id, request.principal!, {
+        via: request.session !== undefined ? 'in-app' : 'api',
+        ...(request.body.version !== undefined ? { version: request.body.version } : {}),
+        ...(request.body.note !== undefined ? { note: request.body.note } : {}),
+      });
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.put(
+    '/api/v1/organisation',
+    {
+      config: { access: 'organisation.manage' },
+      bodyLimit: 8 * 1024 * 1024,
+      schema: { tags: ['warnings'], summary: 'Replace the organisation: people and channels, roles with deputies, absences, escalation policies', headers: authHeaders, body: organisationSchema },
+    },
+    async (request) => {
+      const { seq, organisation } = await loadOrganisation(store, request.body, request.principal!.id);
+      return { seq, people: organisation.people.length, roles: organisation.roles.length, policies: organisation.policies.length };
+    },
+  );
+
+  app.get(
+    '/api/v1/organisation',
+    { config: { access: 'organisation.manage' }, schema: { tags: ['warnings'], summary: 'The organisation in force, with contact details', headers: authHeaders } },
+    async () => {
+      const { seq, organisation } = await currentOrganisation(store);
+      return { seq, ...organisation, contacts: await contacts(store) };
+    },
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * The port every outside channel implements (webhook, email): deliver one notification once.
+ * A delivery never throws: it answers delivered, or failed (temporary: try again later;
+ * permanent: do not).
+ */
+import type { Judgment } from './warning-decision.js';
+import type { Contact } from './organisation-store.js';
+
+/** One person told of one warning version. */
+export interface Notification {
+  /** Stable across retries and restarts: `<warning>:<version>:<person>`. */
+  readonly id: string;
+  readonly warning: string;
+  readonly version: number;
+  readonly problem: string;
+  readonly problemTitle: string;
+  readonly person: string;
+  readonly contact: Contact;
+  /** Why this person: holder, deputy, delegate, named. */
+  readonly reason: string;
+  readonly role?: string;
+  readonly standingInFor?: readonly string[];
+  readonly judgment: Judgment;
+  /** True for the all-clear of a closed warning. */
+  readonly allClear: boolean;
+  /** Attempt number, from 1. */
+  readonly attempt: number;
+}
+
+export type DeliveryResult =
+  | { readonly outcome: 'delivered'; readonly status?: number }
+  | { readonly outcome: 'failed'; readonly permanent: boolean; readonly status?: number; readonly detail: string };
+
+export interface ChannelSender {
+  readonly channel: 'webhook' | 'email';
+  /** True when the person has this channel (an address, a URL). */
+  reaches(contact: Contact): boolean;
+  deliver(notification: Notification): Promise<DeliveryResult>;
+}

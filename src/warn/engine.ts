@@ -1,0 +1,361 @@
+/**
+ * The warning engine: re-evaluates problems (after reports, and on a timer because fading
+ * evidence moves the posterior without new reports), opens, updates and closes warnings, runs
+ * their escalation, delivers through the channels and retries failed deliveries. Everything it
+ * decides is an event; its timers are rows of the warning projection with due times, so a
+ * restart resumes on schedule. One operation at a time per engine.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../app/access.js';
+import type { Store } from '../app/store.js';
+import {
+  DELIVERY_ATTEMPTED,
+  ESCALATION_EXHAUSTED,
+  ESCALATION_UNREACHABLE,
+  ESCALATION_WAITING,
+  WARNING_ACKNOWLEDGED,
+  WARNING_CLOSED,
+  WARNING_NOTIFIED,
+  WARNING_OPENED,
+  WARNING_UPDATED,
+  type DeliveryAttemptedData,
+  type EscalationWaitingData,
+  type WarningAcknowledgedData,
+  type WarningNotifiedData,
+} from '../app/warning-events.js';
+import { VigilError } from '../core/errors.js';
+import { estimativeWords } from '../core/words.js';
+import type { NewEvent } from '../log/event-log.js';
+import type { ChannelSender, Notification } from './channel.js';
+import { runEscalation, START, type EscalationAction, type EscalationCursor } from './escalation.js';
+import type { Organisation, Step } from './organisation.js';
+import { contactOf, currentOrganisation } from './organisation-store.js';
+import { openWarningOf, warningById, type WarningRow } from './warning-reads.js';
+import { decideWarning, type Judgment } from './warning-decision.js';
+
+/** The policy frozen into a warning when it opens. */
+export interface FrozenPolicy {
+  readonly levels: Readonly<Record<string, readonly Step[]>>;
+  readonly control: string;
+  readonly materialChange: number;
+}
+
+export interface EngineOptions {
+  readonly clock?: () => Date;
+  readonly channels?: readonly ChannelSender[];
+  /** How often due timers are run (ms). Default 1,000. */
+  readonly tickMs?: number;
+  /** How often every problem is re-evaluated for fading (ms). Default 60,000. */
+  readonly reevaluateMs?: number;
+  /** Delivery retries: first delay (ms, default 1,000), doubling, jittered, at most `maxAttempts` (default 8). */
+  readonly retryBaseMs?: number;
+  readonly maxAttempts?: number;
+  /** Random source in [0, 1) for the jitter (tests pass a fixed one). */
+  readonly random?: () => number;
+  /** Told of failures the engine survives (a channel or the store failing). */
+  readonly onError?: (error: unknown) => void;
+}
+
+const DEFAULT_MATERIAL_CHANGE = 0.1;
+const TOP = 3;
+/** Vigil roles that may acknowledge any warning (besides the people it was sent to). */
+const AUTHORITY_ROLES = ['duty-officer', 'decision-maker'];
+
+export class WarningEngine {
+  readonly #clock: () => Date;
+  readonly #channels: readonly ChannelSender[];
+  #running: Promise<unknown> = Promise.resolve();
+  #interval: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #lastSweep = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.#clock = options.clock ?? (() => new Date());
+    this.#channels = options.channels ?? [];
+  }
+
+  /** Re-evaluates after every projected change to a problem, and runs timers every tick. */
+  start(): void {
+    this.#unsubscribe = this.store.onProjected((events) => {
+      const problems = new Set(events.filter((e) => e.type.startsWith('report.') || e.type === 'problem.defined').map((e) => e.stream));
+      for (const problem of problems) void this.#serial(() => this.evaluate(problem));
+      if (events.some((e) => e.type === 'organisation.defined')) void this.#serial(() => this.evaluateAll());
+    });
+    this.#interval = setInterval(() => void this.#serial(() => this.tick()), this.options.tickMs ?? 1_000);
+    this.#interval.unref();
+  }
+
+  /** Stops the timers and waits for the operation in progress. */
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    if (this.#interval !== undefined) clearInterval(this.#interval);
+    await this.#running.catch(() => undefined);
+  }
+
+  /** Waits until every queued operation has run (tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const current = this.#running;
+      await current.catch(() => undefined);
+      if (current === this.#running) return;
+    }
+  }
+
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#running.then(task, task);
+    this.#running = result.catch((error: unknown) => this.options.onError?.(error));
+    return result;
+  }
+
+  #now(): number {
+    return this.#clock().getTime();
+  }
+
+  /** Runs due timers; re-evaluates every problem once per `reevaluateMs`. */
+  async tick(): Promise<void> {
+    const now = this.#now();
+    if (now - this.#lastSweep >= (this.options.reevaluateMs ?? 60_000)) {
+      this.#lastSweep = now;
+      await this.evaluateAll();
+    }
+    const due = await this.store.db.all<{ id: string; kind: string; body: string }>('SELECT id, kind, body FROM warn_timers WHERE due_ms <= ? ORDER BY due_ms, id', [now]);
+    for (const timer of due) {
+      if (timer.kind === 'escalation') await this.#resumeEscalation(JSON.parse(timer.body) as EscalationWaitingData);
+      else if (timer.kind === 'delivery') await this.#retryDelivery(JSON.parse(timer.body) as DeliveryAttemptedData);
+    }
+  }
+
+  async evaluateAll(): Promise<void> {
+    for (const p of await this.store.problems()) await this.evaluate(p.id);
+  }
+
+  /** The judgment of a problem now. */
+  async judge(problem: string): Promise<{ judgment: Judgment; title: string }> {
+    const now = this.#now();
+    const a = await this.store.assess(problem, now, { ignored: 'count' });
+    const model = await this.store.problem(problem);
+    const levels = model?.problem.warning.levels ?? [];
+    const judgment: Judgment = {
+      at: new Date(now).toISOString(),
+      level: a.level,
+      levelIndex: Math.max(0, levels.findIndex((l) => l.id === a.level)),
+      pDangerous: a.pDangerous,
+      words: estimativeWords(a.pDangerous),
+      leading: a.leading,
+      evidence: a.sensitivity.slice(0, TOP).map((s) => ({ report: s.report, impact: s.impact, flips: s.flips })),
+      collect: a.collect.slice(0, TOP).map((c) => ({ indicator: c.indicator, eig: c.eig, pDangerousIfPresent: c.pDangerousIfPresent, pDangerousIfAbsent: c.pDangerousIfAbsent })),
+    };
+    return { judgment, title: model?.problem.title ?? problem };
+  }
+
+  /** Re-evaluates one problem: opens, updates or closes its warning as the judgment says. */
+  async evaluate(problem: string): Promise<void> {
+    if ((await this.store.problem(problem)) === undefined) return;
+    const { organisation } = await currentOrganisation(this.store);
+    const policy = organisation.policies.find((p) => p.problem === problem);
+    const open = await openWarningOf(this.store.db, problem);
+    const { judgment } = await this.judge(problem);
+    const materialChange = open?.policy.materialChange ?? policy?.materialChange ?? DEFAULT_MATERIAL_CHANGE;
+    const decision = decideWarning(open === undefined ? undefined : { id: open.id, version: open.version, judgment: open.judgment }, judgment, materialChange);
+    const data = { judgment: judgment as unknown as Record<string, unknown> };
+    switch (decision.kind) {
+      case 'none':
+        return;
+      case 'open': {
+        const frozen: FrozenPolicy = { levels: policy?.levels ?? {}, control: policy?.control ?? '', materialChange };
+        const warning = randomUUID();
+        await this.store.append([{ type: WARNING_OPENED, stream: problem, actor: 'system', data: { warning, version: 1, reason: 'opened', ...data, policy: frozen as unknown as Record<string, unknown> } }]);
+        await this.#escalate(problem, warning, 1, judgment.level, frozen, START, organisation);
+        return;
+      }
+      case 'update': {
+        const version = open!.version + 1;
+        await this.store.append([{ type: WARNING_UPDATED, stream: problem, actor: 'system', data: { warning: open!.id, version, reason: decision.reason, ...data } }]);
+        await this.#escalate(problem, open!.id, version, judgment.level, open!.policy, START, organisation);
+        return;
+      }
+      case 'close': {
+        const version = open!.version + 1;
+        await this.store.append([{ type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: open!.id, version, reason: 'all-clear', ...data } }]);
+        await this.#allClear(problem, open!, version, organisation);
+        return;
+      }
+      default: {
+        const never: never = decision;
+        throw new Error(`unknown decision ${String(never)}`);
+      }
+    }
+  }
+
+  /** Runs a version's escalation from `cursor`: notifications, errors, the next timer. */
+  async #escalate(problem: string, warning: string, version: number, level: string, policy: FrozenPolicy, cursor: EscalationCursor, org: Organisation): Promise<void> {
+    const steps = policy.levels[level] ?? [];
+    if (steps.length === 0) return;
+    const actions = runEscalation(steps, cursor, org, policy.control, this.#now());
+    const events = actions.map((action) => this.#eventOf(problem, warning, version, action, org));
+    await this.store.append(events);
+    for (const action of actions) {
+      if (action.kind === 'notify') await this.#deliverAll(problem, warning, version, action.recipient.person, false, 1);
+    }
+  }
+
+  #eventOf(problem: string, warning: string, version: number, action: EscalationAction, org: Organisation): NewEvent {
+    switch (action.kind) {
+      case 'notify': {
+        const person = org.people.find((p) => p.id === action.recipient.person);
+        const data: WarningNotifiedData = {
+          warning,
+          version,
+          step: action.step,
+          person: action.recipient.person,
+          reason: action.recipient.reason,
+          ...(action.recipient.role !== undefined ? { role: action.recipient.role } : {}),
+          ...(action.recipient.standingInFor !== undefined ? { standingInFor: [...action.recipient.standingInFor] } : {}),
+          channels: [...(person?.channels ?? [])],
+        };
+        return { type: WARNING_NOTIFIED, stream: problem, actor: 'system', data: data as unknown as Record<string, unknown> };
+      }
+      case 'unreachable':
+        return { type: ESCALATION_UNREACHABLE, stream: problem, actor: 'system', data: { warning, version, step: action.step, target: action.target } };
+      case 'wait': {
+        const data: EscalationWaitingData = { warning, version, step: action.step, due: new Date(action.due).toISOString(), cursor: { step: action.cursor.step, loops: { ...action.cursor.loops } } };
+        return { type: ESCALATION_WAITING, stream: problem, actor: 'system', data: data as unknown as Record<string, unknown> };
+      }
+      case 'exhausted':
+        return { type: ESCALATION_EXHAUSTED, stream: problem, actor: 'system', data: { warning, version, step: action.step } };
+      default: {
+        const never: never = action;
+        throw new Error(`unknown action ${String(never)}`);
+      }
+    }
+  }
+
+  async #resumeEscalation(timer: EscalationWaitingData): Promise<void> {
+    const warning = await warningById(this.store.db, timer.warning);
+    if (warning === undefined || warning.state !== 'open' || warning.version !== timer.version) return;
+    const { organisation } = await currentOrganisation(this.store);
+    await this.#escalate(warning.problem, warning.id, warning.version, warning.judgment.level, warning.policy, timer.cursor, organisation);
+  }
+
+  /** Tells everyone told of the warning that it is over. */
+  async #allClear(problem: string, open: WarningRow, version: number, org: Organisation): Promise<void> {
+    const people = await this.store.db.all<{ person: string }>('SELECT DISTINCT person FROM warn_notifications WHERE warning = ? ORDER BY person', [open.id]);
+    if (people.length === 0) return;
+    const events = people.map((p): NewEvent => {
+      const data: WarningNotifiedData = {
+        warning: open.id,
+        version,
+        step: -1,
+        person: p.person,
+        reason: 'named',
+        channels: [...(org.people.find((x) => x.id === p.person)?.channels ?? [])],
+        allClear: true,
+      };
+      return { type: WARNING_NOTIFIED, stream: problem, actor: 'system', data: data as unknown as Record<string, unknown> };
+    });
+    await this.store.append(events);
+    for (const p of people) await this.#deliverAll(problem, open.id, version, p.person, true, 1);
+  }
+
+  async #deliverAll(problem: string, warning: string, version: number, person: string, allClear: boolean, attempt: number): Promise<void> {
+    const contact = await contactOf(this.store, person);
+    if (contact === undefined) return;
+    for (const channel of this.#channels) {
+      if (channel.reaches(contact)) await this.#deliver(channel, problem, warning, version, person, allClear, attempt);
+    }
+  }
+
+  async #deliver(channel: ChannelSender, problem: string, warningId: string, version: number, person: string, allClear: boolean, attempt: number): Promise<void> {
+    const contact = await contactOf(this.store, person);
+    const warning = await warningById(this.store.db, warningId);
+    if (contact === undefined || warning === undefined) return;
+    const notified = await this.store.db.all<{ body: string }>('SELECT body FROM warn_notifications WHERE warning = ? AND version = ? AND person = ? ORDER BY seq DESC LIMIT 1', [warningId, version, person]);
+    const told = notified[0] === undefined ? undefined : (JSON.parse(notified[0].body) as WarningNotifiedData);
+    const model = await this.store.problem(problem);
+    const notification: Notification = {
+      id: `${warningId}:${version}:${person}`,
+      warning: warningId,
+      version,
+      problem,
+      problemTitle: model?.problem.title ?? problem,
+      person,
+      contact,
+      reason: told?.reason ?? 'named',
+      ...(told?.role !== undefined ? { role: told.role } : {}),
+      ...(told?.standingInFor !== undefined ? { standingInFor: told.standingInFor } : {}),
+      judgment: warning.judgment,
+      allClear,
+      attempt,
+    };
+    let result;
+    try {
+      result = await channel.deliver(notification);
+    } catch (error) {
+      result = { outcome: 'failed' as const, permanent: false, detail: `channel error (${(error as Error).message})` };
+    }
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    const data: DeliveryAttemptedData = { warning: warningId, version, person, channel: channel.channel, attempt, outcome: 'delivered' };
+    if (result.outcome === 'failed') {
+      const giveUp = result.permanent || attempt >= maxAttempts;
+      data.outcome = giveUp ? 'gave-up' : 'failed';
+      data.detail = result.detail;
+      if (!giveUp) data.retryAt = new Date(this.#now() + this.#backoff(attempt)).toISOString();
+    }
+    if (result.status !== undefined) data.status = result.status;
+    await this.store.append([{ type: DELIVERY_ATTEMPTED, stream: problem, actor: 'system', data: { ...data, allClear } as unknown as Record<string, unknown> }]);
+  }
+
+  /** Exponential backoff with jitter: base x 2^(attempt-1), times a factor in [0.5, 1). */
+  #backoff(attempt: number): number {
+    const base = (this.options.retryBaseMs ?? 1_000) * 2 ** (attempt - 1);
+    return Math.round(base * (0.5 + 0.5 * (this.options.random ?? Math.random)()));
+  }
+
+  async #retryDelivery(last: DeliveryAttemptedData & { allClear?: boolean }): Promise<void> {
+    const warning = await warningById(this.store.db, last.warning);
+    const channel = this.#channels.find((c) => c.channel === last.channel);
+    if (warning === undefined || channel === undefined || (warning.version !== last.version && last.allClear !== true)) {
+      // A newer version has its own notifications: this one is not retried (the event ends its timer).
+      const data: DeliveryAttemptedData = { ...last, attempt: last.attempt + 1, outcome: 'gave-up', detail: warning === undefined ? 'warning gone' : channel === undefined ? 'channel not configured' : `superseded by version ${warning.version}` };
+      delete data.retryAt;
+      delete data.status;
+      await this.store.append([{ type: DELIVERY_ATTEMPTED, stream: warning?.problem ?? 'system', actor: 'system', data: data as unknown as Record<string, unknown> }]);
+      return;
+    }
+    await this.#deliver(channel, warning.problem, last.warning, last.version, last.person, last.allClear === true, last.attempt + 1);
+  }
+
+  /**
+   * Acknowledges the current version of a warning for `principal`: a person it was sent to, or
+   * a duty officer or decision-maker. Throws NOT_FOUND, FORBIDDEN, or WARNING_STALE when a newer
+   * version exists than the one read.
+   */
+  acknowledge(warningId: string, principal: Principal, options: { version?: number; note?: string; via: 'in-app' | 'email' | 'api' }): Promise<WarningAcknowledgedData & { seq: number }> {
+    return this.#serial(async () => {
+      const warning = await warningById(this.store.db, warningId);
+      if (warning === undefined) throw new VigilError('NOT_FOUND', `no warning "${warningId}"`);
+      if (options.version !== undefined && options.version !== warning.version) {
+        throw new VigilError('WARNING_STALE', `version ${options.version} is not the current one (${warning.version}): read the current version first`, { path: '/version' });
+      }
+      const { organisation } = await currentOrganisation(this.store);
+      const person = organisation.people.find((p) => p.user === principal.name && principal.kind === 'user')?.id;
+      const told = person === undefined ? [] : await this.store.db.all('SELECT 1 AS x FROM warn_notifications WHERE warning = ? AND person = ? LIMIT 1', [warningId, person]);
+      const authority = principal.roles.some((r) => AUTHORITY_ROLES.includes(r)) || told.length > 0;
+      if (!authority) throw new VigilError('FORBIDDEN', 'only a recipient of this warning, a duty officer or a decision-maker may acknowledge it');
+      const data: WarningAcknowledgedData = {
+        warning: warningId,
+        version: warning.version,
+        ...(person !== undefined ? { person } : {}),
+        user: principal.id,
+        ...(options.note !== undefined && options.note !== '' ? { note: options.note } : {}),
+        via: options.via,
+        judgment: { level: warning.judgment.level, pDangerous: warning.judgment.pDangerous, at: warning.judgment.at },
+      };
+      const [event] = await this.store.append([{ type: WARNING_ACKNOWLEDGED, stream: warning.problem, actor: principal.id, data: data as unknown as Record<string, unknown> }]);
+      return { ...data, seq: event!.seq };
+    });
+  }
+}

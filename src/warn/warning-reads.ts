@@ -1,0 +1,91 @@
+/** Reads of the warning projection: a warning, a problem's open warning, lists with who was told. */
+import type { SqlDatabase } from '../app/sql.js';
+import type { FrozenPolicy } from './engine.js';
+import type { Judgment } from './warning-decision.js';
+
+export interface WarningRow {
+  readonly id: string;
+  readonly problem: string;
+  readonly state: 'open' | 'closed';
+  readonly version: number;
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  readonly closedAt?: string;
+  readonly judgment: Judgment;
+  readonly policy: FrozenPolicy;
+}
+
+interface Row {
+  id: string;
+  problem: string;
+  state: string;
+  version: number;
+  opened_ms: number;
+  updated_ms: number;
+  closed_ms: number | null;
+  judgment: string;
+  policy: string;
+  [key: string]: string | number | null;
+}
+
+const COLUMNS = 'id, problem, state, version, opened_ms, updated_ms, closed_ms, judgment, policy';
+
+function toWarning(row: Row): WarningRow {
+  return {
+    id: row.id,
+    problem: row.problem,
+    state: row.state === 'open' ? 'open' : 'closed',
+    version: Number(row.version),
+    openedAt: new Date(Number(row.opened_ms)).toISOString(),
+    updatedAt: new Date(Number(row.updated_ms)).toISOString(),
+    ...(row.closed_ms !== null ? { closedAt: new Date(Number(row.closed_ms)).toISOString() } : {}),
+    judgment: JSON.parse(row.judgment) as Judgment,
+    policy: JSON.parse(row.policy) as FrozenPolicy,
+  };
+}
+
+export async function warningById(db: SqlDatabase, id: string): Promise<WarningRow | undefined> {
+  const rows = await db.all<Row>(`SELECT ${COLUMNS} FROM warn_warnings WHERE id = ?`, [id]);
+  return rows[0] === undefined ? undefined : toWarning(rows[0]);
+}
+
+export async function openWarningOf(db: SqlDatabase, problem: string): Promise<WarningRow | undefined> {
+  const rows = await db.all<Row>(`SELECT ${COLUMNS} FROM warn_warnings WHERE problem = ? AND state = 'open'`, [problem]);
+  return rows[0] === undefined ? undefined : toWarning(rows[0]);
+}
+
+/** Warnings by state, newest first. `acknowledged`: open ones whose current version is acknowledged. */
+export async function listWarnings(db: SqlDatabase, state: 'open' | 'acknowledged' | 'all'): Promise<WarningRow[]> {
+  const rows = await db.all<Row>(
+    state === 'all' ? `SELECT ${COLUMNS} FROM warn_warnings ORDER BY updated_ms DESC` : `SELECT ${COLUMNS} FROM warn_warnings WHERE state = 'open' ORDER BY updated_ms DESC`,
+  );
+  const warnings = rows.map(toWarning);
+  if (state === 'all') return warnings;
+  const acked = await acknowledgedVersions(db);
+  return warnings.filter((w) => acked.has(`${w.id}:${w.version}`) === (state === 'acknowledged'));
+}
+
+async function acknowledgedVersions(db: SqlDatabase): Promise<Set<string>> {
+  const rows = await db.all<{ warning: string; version: number }>('SELECT DISTINCT warning, version FROM warn_acks');
+  return new Set(rows.map((r) => `${r.warning}:${Number(r.version)}`));
+}
+
+/** Who was told of a warning (every version), deliveries and acknowledgments, in order. */
+export async function warningHistory(db: SqlDatabase, id: string): Promise<{
+  versions: { version: number; at: string; reason: string; judgment: Judgment }[];
+  notifications: Record<string, unknown>[];
+  deliveries: Record<string, unknown>[];
+  acknowledgments: Record<string, unknown>[];
+}> {
+  const versions = await db.all<{ version: number; at_ms: number; reason: string; judgment: string }>('SELECT version, at_ms, reason, judgment FROM warn_versions WHERE warning = ? ORDER BY version', [id]);
+  const told = await db.all<{ at_ms: number; body: string }>('SELECT at_ms, body FROM warn_notifications WHERE warning = ? ORDER BY seq', [id]);
+  const deliveries = await db.all<{ at_ms: number; body: string }>('SELECT at_ms, body FROM warn_deliveries WHERE warning = ? ORDER BY seq', [id]);
+  const acks = await db.all<{ at_ms: number; body: string }>('SELECT at_ms, body FROM warn_acks WHERE warning = ? ORDER BY seq', [id]);
+  const withAt = (rows: { at_ms: number; body: string }[]) => rows.map((r) => ({ at: new Date(Number(r.at_ms)).toISOString(), ...(JSON.parse(r.body) as Record<string, unknown>) }));
+  return {
+    versions: versions.map((v) => ({ version: Number(v.version), at: new Date(Number(v.at_ms)).toISOString(), reason: v.reason, judgment: JSON.parse(v.judgment) as Judgment })),
+    notifications: withAt(told),
+    deliveries: withAt(deliveries),
+    acknowledgments: withAt(acks),
+  };
+}
