@@ -42,6 +42,7 @@ export type Action =
   | 'user.manage'
   | 'token.manage'
   | 'organisation.manage'
+  | 'dissent.file'
   | 'metrics.read';
 
 const EVERYONE: readonly Role[] = ROLES;
@@ -60,6 +61,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'user.manage': ['admin'],
   'token.manage': ['admin'],
   'organisation.manage': ['admin'],
+  'dissent.file': ['analyst', 'senior-analyst'],
   'metrics.read': EVERYONE,
 };
 

@@ -14,6 +14,9 @@ export const ESCALATION_WAITING = 'escalation.waiting';
 export const ESCALATION_UNREACHABLE = 'escalation.unreachable';
 export const ESCALATION_EXHAUSTED = 'escalation.exhausted';
 export const DELIVERY_ATTEMPTED = 'delivery.attempted';
+export const DISSENT_FILED = 'dissent.filed';
+export const DISSENT_ROUTED = 'dissent.routed';
+export const DISSENT_WITHDRAWN = 'dissent.withdrawn';
 
 /** Every event type of this module. */
 export const WARNING_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -27,7 +30,34 @@ export const WARNING_EVENT_TYPES: ReadonlySet<string> = new Set([
   ESCALATION_UNREACHABLE,
   ESCALATION_EXHAUSTED,
   DELIVERY_ATTEMPTED,
+  DISSENT_FILED,
+  DISSENT_ROUTED,
+  DISSENT_WITHDRAWN,
 ]);
+
+/** `dissent.filed`: an analyst's alternative assessment of a problem. */
+export interface DissentFiledData {
+  dissent: string;
+  /** The author (user id); only they may withdraw it. */
+  author: string;
+  posterior: Record<string, number>;
+  pDangerous: number;
+  /** The level the dissent's pDangerous reaches under the problem's thresholds. */
+  level: string;
+  levelIndex: number;
+  rationale: string;
+  /** The official assessment when it was filed. */
+  official: { level: string; pDangerous: number; at: string };
+}
+
+/** `dissent.routed`: the control role's person told of a dissent (outside the analyst's chain). */
+export interface DissentRoutedData {
+  dissent: string;
+  person: string;
+  role: string;
+  reason: string;
+  standingInFor?: string[];
+}
 
 /** `warning.opened` / `warning.updated` / `warning.closed`: a version of a warning. */
 export interface WarningVersionData {
@@ -39,6 +69,8 @@ export interface WarningVersionData {
   judgment: Record<string, unknown>;
   /** Frozen when the warning opens: the escalation steps per level, the control role, the material change. */
   policy?: Record<string, unknown>;
+  /** Set on a dissent's own warning: the dissent it speaks for. */
+  dissent?: string;
 }
 
 /** `warning.notified`: one person told of one version, and why them. */

@@ -17,19 +17,22 @@ import {
   WARNING_NOTIFIED,
   WARNING_OPENED,
   WARNING_UPDATED,
+  DISSENT_FILED,
+  DISSENT_WITHDRAWN,
   type DeliveryAttemptedData,
+  type DissentFiledData,
   type EscalationWaitingData,
   type WarningAcknowledgedData,
   type WarningNotifiedData,
   type WarningVersionData,
 } from './warning-events.js';
 
-export const WARNING_TABLES = ['warn_organisation', 'warn_warnings', 'warn_versions', 'warn_notifications', 'warn_acks', 'warn_deliveries', 'warn_timers'];
+export const WARNING_TABLES = ['warn_dissents', 'warn_organisation', 'warn_warnings', 'warn_versions', 'warn_notifications', 'warn_acks', 'warn_deliveries', 'warn_timers'];
 
 export const WARNING_CREATE = [
   'CREATE TABLE warn_organisation (seq BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL, actor TEXT NOT NULL, body TEXT NOT NULL)',
   `CREATE TABLE warn_warnings (id TEXT PRIMARY KEY, problem TEXT NOT NULL, state TEXT NOT NULL, version INTEGER NOT NULL,
-     opened_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, closed_ms BIGINT, judgment TEXT NOT NULL, policy TEXT NOT NULL)`,
+     opened_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, closed_ms BIGINT, judgment TEXT NOT NULL, policy TEXT NOT NULL, dissent TEXT)`,
   'CREATE INDEX warn_warnings_by_problem ON warn_warnings (problem, state)',
   `CREATE TABLE warn_versions (warning TEXT NOT NULL, version INTEGER NOT NULL, seq BIGINT NOT NULL, at_ms BIGINT NOT NULL,
      reason TEXT NOT NULL, judgment TEXT NOT NULL, PRIMARY KEY (warning, version))`,
@@ -44,6 +47,9 @@ export const WARNING_CREATE = [
   // Pending timers: one escalation timer per warning; one retry per failed delivery.
   'CREATE TABLE warn_timers (id TEXT PRIMARY KEY, warning TEXT NOT NULL, kind TEXT NOT NULL, due_ms BIGINT NOT NULL, body TEXT NOT NULL)',
   'CREATE INDEX warn_timers_by_due ON warn_timers (due_ms)',
+  `CREATE TABLE warn_dissents (id TEXT PRIMARY KEY, problem TEXT NOT NULL, author TEXT NOT NULL, state TEXT NOT NULL,
+     filed_ms BIGINT NOT NULL, withdrawn_ms BIGINT, body TEXT NOT NULL, withdrawal TEXT)`,
+  'CREATE INDEX warn_dissents_by_problem ON warn_dissents (problem, filed_ms)',
 ];
 
 function ms(iso: string): number {
@@ -66,8 +72,8 @@ export async function applyWarningEvents(tx: SqlDatabase, events: readonly Store
       case WARNING_OPENED: {
         const d = event.data as unknown as WarningVersionData;
         await tx.run(
-          'INSERT INTO warn_warnings (id, problem, state, version, opened_ms, updated_ms, closed_ms, judgment, policy) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)',
-          [d.warning, event.stream, 'open', d.version, at, at, JSON.stringify(d.judgment), JSON.stringify(d.policy ?? {})],
+          'INSERT INTO warn_warnings (id, problem, state, version, opened_ms, updated_ms, closed_ms, judgment, policy, dissent) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
+          [d.warning, event.stream, 'open', d.version, at, at, JSON.stringify(d.judgment), JSON.stringify(d.policy ?? {}), d.dissent ?? null],
         );
         await tx.run('INSERT INTO warn_versions (warning, version, seq, at_ms, reason, judgment) VALUES (?, ?, ?, ?, ?, ?)', [d.warning, d.version, event.seq, at, d.reason, JSON.stringify(d.judgment)]);
         break;
@@ -138,6 +144,21 @@ export async function applyWarningEvents(tx: SqlDatabase, events: readonly Store
         }
         break;
       }
+      case DISSENT_FILED: {
+        const d = event.data as unknown as DissentFiledData;
+        await tx.run('INSERT INTO warn_dissents (id, problem, author, state, filed_ms, withdrawn_ms, body, withdrawal) VALUES (?, ?, ?, ?, ?, NULL, ?, NULL)', [
+          d.dissent,
+          event.stream,
+          d.author,
+          'open',
+          at,
+          JSON.stringify(d),
+        ]);
+        break;
+      }
+      case DISSENT_WITHDRAWN:
+        await tx.run("UPDATE warn_dissents SET state = 'withdrawn', withdrawn_ms = ?, withdrawal = ? WHERE id = ?", [at, JSON.stringify(event.data), String(event.data.dissent)]);
+        break;
       default:
         break;
     }

@@ -24,9 +24,11 @@ import { logRoutes } from './routes/log-routes.js';
 import { problemRoutes } from './routes/problem-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { warningRoutes } from './routes/warning-routes.js';
+import { dissentRoutes } from './routes/dissent-routes.js';
 import { WarningEngine } from '../warn/engine.js';
 import { isLoopback, serviceRoutes } from './routes/service-routes.js';
 import { refuseNul, zodValidatorCompiler } from './validation.js';
+import { findWebRoot, webUiRoutes } from './web-ui.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -49,6 +51,8 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** The warning engine (started and stopped with the app); default one with the in-app channel only. */
   readonly warnings?: WarningEngine;
+  /** The built web UI to serve at `/` (default dist/web when built; `false` for none). */
+  readonly webRoot?: string | false;
 }
 
 export interface VigilApp {
@@ -163,7 +167,9 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
   problemRoutes(app, context);
   reportRoutes(app, context);
   logRoutes(app, context);
+  await webUiRoutes(app, options.webRoot === false ? undefined : (options.webRoot ?? findWebRoot()));
   warningRoutes(app, context);
+  dissentRoutes(app, context);
 
   await app.ready();
   live.start();

@@ -18,7 +18,12 @@ import {
   WARNING_NOTIFIED,
   WARNING_OPENED,
   WARNING_UPDATED,
+  DISSENT_FILED,
+  DISSENT_ROUTED,
+  DISSENT_WITHDRAWN,
   type DeliveryAttemptedData,
+  type DissentFiledData,
+  type DissentRoutedData,
   type EscalationWaitingData,
   type WarningAcknowledgedData,
   type WarningNotifiedData,
@@ -28,9 +33,10 @@ import { estimativeWords } from '../core/words.js';
 import type { NewEvent } from '../log/event-log.js';
 import type { ChannelSender, Notification } from './channel.js';
 import { runEscalation, START, type EscalationAction, type EscalationCursor } from './escalation.js';
-import type { Organisation, Step } from './organisation.js';
+import { resolveTarget, type Organisation, type Step } from './organisation.js';
 import { contactOf, currentOrganisation } from './organisation-store.js';
-import { openWarningOf, warningById, type WarningRow } from './warning-reads.js';
+import { dissentById, dissentsOf, openDissentWarning, openWarningOf, warningById, type WarningRow } from './warning-reads.js';
+import { dissentIssues, dissentLevel } from './dissent.js';
 import { decideWarning, type Judgment } from './warning-decision.js';
 
 /** The policy frozen into a warning when it opens. */
@@ -60,6 +66,19 @@ const DEFAULT_MATERIAL_CHANGE = 0.1;
 const TOP = 3;
 /** Vigil roles that may acknowledge any warning (besides the people it was sent to). */
 const AUTHORITY_ROLES = ['duty-officer', 'decision-maker'];
+
+/** The hypothesis with the highest probability (the first on ties). */
+function leadingOf(posterior: Readonly<Record<string, number>>): string {
+  let best = '';
+  let p = -1;
+  for (const [id, q] of Object.entries(posterior)) {
+    if (q > p) {
+      best = id;
+      p = q;
+    }
+  }
+  return best;
+}
 
 export class WarningEngine {
   readonly #clock: () => Date;
@@ -151,9 +170,17 @@ export class WarningEngine {
     return { judgment, title: model?.problem.title ?? problem };
   }
 
-  /** Re-evaluates one problem: opens, updates or closes its warning as the judgment says. */
+  /**
+   * Re-evaluates one problem: opens, updates or closes its warning as the judgment says, then
+   * the warnings of its open dissents.
+   */
   async evaluate(problem: string): Promise<void> {
     if ((await this.store.problem(problem)) === undefined) return;
+    await this.#evaluateOfficial(problem);
+    await this.#evaluateDissents(problem);
+  }
+
+  async #evaluateOfficial(problem: string): Promise<void> {
     const { organisation } = await currentOrganisation(this.store);
     const policy = organisation.policies.find((p) => p.problem === problem);
     const open = await openWarningOf(this.store.db, problem);
@@ -188,6 +215,87 @@ export class WarningEngine {
         throw new Error(`unknown decision ${String(never)}`);
       }
     }
+  }
+
+  /**
+   * A dissent raises its own warning while it reaches a level the official assessment has not
+   * (its escalation: the control role), and closes it when the official assessment catches up
+   * or the dissent is withdrawn.
+   */
+  async #evaluateDissents(problem: string): Promise<void> {
+    const { organisation } = await currentOrganisation(this.store);
+    const policy = organisation.policies.find((p) => p.problem === problem);
+    const { judgment } = await this.judge(problem);
+    for (const dissent of await dissentsOf(this.store.db, problem)) {
+      const warning = await openDissentWarning(this.store.db, dissent.dissent);
+      const above = dissent.state === 'open' && dissent.levelIndex > judgment.levelIndex;
+      if (above && warning === undefined) {
+        const dissentJudgment: Judgment = { ...judgment, level: dissent.level, levelIndex: dissent.levelIndex, pDangerous: dissent.pDangerous, words: estimativeWords(dissent.pDangerous), leading: leadingOf(dissent.posterior), evidence: [], collect: judgment.collect };
+        const frozen: FrozenPolicy = { levels: { [dissent.level]: [{ notify: ['control'] }] }, control: policy?.control ?? '', materialChange: 1 };
+        const id = randomUUID();
+        await this.store.append([
+          {
+            type: WARNING_OPENED,
+            stream: problem,
+            actor: 'system',
+            data: { warning: id, version: 1, reason: 'dissent', dissent: dissent.dissent, judgment: dissentJudgment as unknown as Record<string, unknown>, policy: frozen as unknown as Record<string, unknown> },
+          },
+        ]);
+        await this.#escalate(problem, id, 1, dissent.level, frozen, START, organisation);
+      } else if (!above && warning !== undefined) {
+        const reason = dissent.state === 'withdrawn' ? 'dissent-withdrawn' : 'official-caught-up';
+        await this.store.append([{ type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: warning.id, version: warning.version + 1, reason, dissent: dissent.dissent, judgment: warning.judgment as unknown as Record<string, unknown> } }]);
+      }
+    }
+  }
+
+  /**
+   * Files a dissent: checked against the problem, recorded, routed to the control role's person
+   * (outside the analyst's chain), and its own warning raised when it is above the official level.
+   */
+  fileDissent(problem: string, author: Principal, posterior: Readonly<Record<string, number>>, rationale: string): Promise<DissentFiledData & { seq: number }> {
+    return this.#serial(async () => {
+      const model = await this.store.problem(problem);
+      if (model === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${problem}"`);
+      const issues = dissentIssues(model.problem, posterior);
+      if (issues.length > 0) throw new VigilError('REQUEST_INVALID', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues, ...(issues.length === 1 ? { path: issues[0]!.path } : {}) });
+      const { judgment } = await this.judge(problem);
+      const reached = dissentLevel(model.problem, posterior);
+      const data: DissentFiledData = {
+        dissent: randomUUID(),
+        author: author.id,
+        posterior: { ...posterior },
+        ...reached,
+        rationale,
+        official: { level: judgment.level, pDangerous: judgment.pDangerous, at: judgment.at },
+      };
+      const { organisation } = await currentOrganisation(this.store);
+      const policy = organisation.policies.find((p) => p.problem === problem);
+      const events: NewEvent[] = [{ type: DISSENT_FILED, stream: problem, actor: author.id, data: data as unknown as Record<string, unknown> }];
+      const control = policy === undefined ? undefined : resolveTarget(organisation, 'control', this.#now(), policy.control);
+      if (control !== undefined) {
+        const routed: DissentRoutedData = { dissent: data.dissent, person: control.person, role: policy!.control, reason: control.reason, ...(control.standingInFor ? { standingInFor: [...control.standingInFor] } : {}) };
+        events.push({ type: DISSENT_ROUTED, stream: problem, actor: 'system', data: routed as unknown as Record<string, unknown> });
+      } else {
+        events.push({ type: ESCALATION_UNREACHABLE, stream: problem, actor: 'system', data: { dissent: data.dissent, target: 'control' } });
+      }
+      const [filed] = await this.store.append(events);
+      await this.#evaluateDissents(problem);
+      return { ...data, seq: filed!.seq };
+    });
+  }
+
+  /** Withdraws a dissent: only its author may; the dissent stays in the record. */
+  withdrawDissent(id: string, author: Principal, reason?: string): Promise<{ seq: number }> {
+    return this.#serial(async () => {
+      const dissent = await dissentById(this.store.db, id);
+      if (dissent === undefined) throw new VigilError('NOT_FOUND', `no dissent "${id}"`);
+      if (dissent.author !== author.id) throw new VigilError('FORBIDDEN', 'only the author of a dissent may withdraw it');
+      if (dissent.state === 'withdrawn') return { seq: 0 };
+      const [event] = await this.store.append([{ type: DISSENT_WITHDRAWN, stream: dissent.problem, actor: author.id, data: { dissent: id, ...(reason !== undefined && reason !== '' ? { reason } : {}) } }]);
+      await this.#evaluateDissents(dissent.problem);
+      return { seq: event!.seq };
+    });
   }
 
   /** Runs a version's escalation from `cursor`: notifications, errors, the next timer. */

@@ -2,6 +2,7 @@
 import type { SqlDatabase } from '../app/sql.js';
 import type { FrozenPolicy } from './engine.js';
 import type { Judgment } from './warning-decision.js';
+import type { DissentFiledData } from '../app/warning-events.js';
 
 export interface WarningRow {
   readonly id: string;
@@ -13,6 +14,8 @@ export interface WarningRow {
   readonly closedAt?: string;
   readonly judgment: Judgment;
   readonly policy: FrozenPolicy;
+  /** Set on a dissent's own warning. */
+  readonly dissent?: string;
 }
 
 interface Row {
@@ -25,10 +28,11 @@ interface Row {
   closed_ms: number | null;
   judgment: string;
   policy: string;
+  dissent: string | null;
   [key: string]: string | number | null;
 }
 
-const COLUMNS = 'id, problem, state, version, opened_ms, updated_ms, closed_ms, judgment, policy';
+const COLUMNS = 'id, problem, state, version, opened_ms, updated_ms, closed_ms, judgment, policy, dissent';
 
 function toWarning(row: Row): WarningRow {
   return {
@@ -41,7 +45,54 @@ function toWarning(row: Row): WarningRow {
     ...(row.closed_ms !== null ? { closedAt: new Date(Number(row.closed_ms)).toISOString() } : {}),
     judgment: JSON.parse(row.judgment) as Judgment,
     policy: JSON.parse(row.policy) as FrozenPolicy,
+    ...(row.dissent !== null ? { dissent: row.dissent } : {}),
   };
+}
+
+/** The open warning a dissent raised, if any. */
+export async function openDissentWarning(db: SqlDatabase, dissent: string): Promise<WarningRow | undefined> {
+  const rows = await db.all<Row>(`SELECT ${COLUMNS} FROM warn_warnings WHERE dissent = ? AND state = 'open'`, [dissent]);
+  return rows[0] === undefined ? undefined : toWarning(rows[0]);
+}
+
+/** A dissent as stored, with its state. */
+export interface DissentRow extends DissentFiledData {
+  readonly problem: string;
+  readonly state: 'open' | 'withdrawn';
+  readonly filedAt: string;
+  readonly withdrawnAt?: string;
+  readonly withdrawal?: Record<string, unknown>;
+}
+
+/**
+ * The dissents of a problem filed by `at` (ms; default all), each with its state as of `at`
+ * (withdrawn only if withdrawn by then); `open` only those still open then.
+ */
+export async function dissentsOf(db: SqlDatabase, problem: string, options: { at?: number; openOnly?: boolean } = {}): Promise<DissentRow[]> {
+  const at = options.at ?? Number.MAX_SAFE_INTEGER;
+  const rows = await db.all<{ problem: string; filed_ms: number; withdrawn_ms: number | null; body: string; withdrawal: string | null }>(
+    'SELECT problem, filed_ms, withdrawn_ms, body, withdrawal FROM warn_dissents WHERE problem = ? AND filed_ms <= ? ORDER BY filed_ms',
+    [problem, at],
+  );
+  const out = rows.map((r): DissentRow => {
+    const withdrawn = r.withdrawn_ms !== null && Number(r.withdrawn_ms) <= at;
+    return {
+      ...(JSON.parse(r.body) as DissentFiledData),
+      problem: r.problem,
+      state: withdrawn ? 'withdrawn' : 'open',
+      filedAt: new Date(Number(r.filed_ms)).toISOString(),
+      ...(withdrawn ? { withdrawnAt: new Date(Number(r.withdrawn_ms)).toISOString(), withdrawal: JSON.parse(r.withdrawal ?? '{}') as Record<string, unknown> } : {}),
+    };
+  });
+  return options.openOnly === true ? out.filter((d) => d.state === 'open') : out;
+}
+
+/** One dissent by id. */
+export async function dissentById(db: SqlDatabase, id: string): Promise<DissentRow | undefined> {
+  const rows = await db.all<{ problem: string }>('SELECT problem FROM warn_dissents WHERE id = ?', [id]);
+  const problem = rows[0]?.problem;
+  if (problem === undefined) return undefined;
+  return (await dissentsOf(db, problem)).find((d) => d.dissent === id);
 }
 
 export async function warningById(db: SqlDatabase, id: string): Promise<WarningRow | undefined> {
@@ -50,7 +101,7 @@ export async function warningById(db: SqlDatabase, id: string): Promise<WarningR
 }
 
 export async function openWarningOf(db: SqlDatabase, problem: string): Promise<WarningRow | undefined> {
-  const rows = await db.all<Row>(`SELECT ${COLUMNS} FROM warn_warnings WHERE problem = ? AND state = 'open'`, [problem]);
+  const rows = await db.all<Row>(`SELECT ${COLUMNS} FROM warn_warnings WHERE problem = ? AND state = 'open' AND dissent IS NULL`, [problem]);
   return rows[0] === undefined ? undefined : toWarning(rows[0]);
 }
 

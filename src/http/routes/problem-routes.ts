@@ -10,6 +10,7 @@ import { VigilError } from '../../core/errors.js';
 import { parseInstant } from '../../core/instant.js';
 import { validateProblem } from '../../core/problem-schema.js';
 import { estimativeWords } from '../../core/words.js';
+import { dissentsOf } from '../../warn/warning-reads.js';
 import type { App, ServerContext } from '../context.js';
 import { zodValidatorCompiler } from '../validation.js';
 import { assessmentQuery, atQuery, authHeaders, problemBody, problemIdParams } from '../schemas.js';
@@ -37,6 +38,19 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
     if (model === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${id}"`);
     return model;
   };
+
+  /** The dissents open at `at`, in brief, as shown beside the official assessment. */
+  const openDissents = async (problem: string, at: number) =>
+    (await dissentsOf(store.db, problem, { at, openOnly: true })).map((d) => ({
+      dissent: d.dissent,
+      author: d.author,
+      filedAt: d.filedAt,
+      posterior: d.posterior,
+      pDangerous: d.pDangerous,
+      words: estimativeWords(d.pDangerous),
+      level: d.level,
+      rationale: d.rationale,
+    }));
 
   /** The instant of a request: `at` in the query, or the server's now. */
   const instantOf = (at: string | undefined): number => (at === undefined ? ctx.now() : (parseInstant(at) as number));
@@ -117,6 +131,7 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
         version: model.version,
         problem: model.problem,
         assessment: { ...redactAssessment(assessmentToJson(a), a.counted, hidden, a.ignoredCount), version: a.version, ignoredCount: a.ignoredCount, words: estimativeWords(a.pDangerous) },
+        dissents: await openDissents(model.problem.id, ctx.now()),
       };
     },
   );
@@ -147,7 +162,14 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
       const at = instantOf(request.query.at);
       const a = await ctx.metrics.timeAssessment(() => store.assess(request.params.id, at, { ignored: request.query.ignored ?? 'list' }));
       const hidden = await hiddenReports(store.db, request.params.id, request.principal!);
-      return { ...redactAssessment(assessmentToJson(a), a.counted, hidden, a.ignoredCount), version: a.version, ignoredCount: a.ignoredCount, words: estimativeWords(a.pDangerous) };
+      return {
+        ...redactAssessment(assessmentToJson(a), a.counted, hidden, a.ignoredCount),
+        version: a.version,
+        ignoredCount: a.ignoredCount,
+        words: estimativeWords(a.pDangerous),
+        // Beside the official assessment: the dissents open at that instant.
+        dissents: await openDissents(request.params.id, at),
+      };
     },
   );
 
