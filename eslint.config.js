@@ -41,4 +41,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The watch floor talks to the server only through the public API, and renders untrusted
+    // text (report text, titles) as text, never as markup.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/src/core/*', '**/src/app/*', '**/src/http/*', '**/src/log/*', '**/src/warn/*', '**/src/cli/*'], message: 'The web UI depends on the HTTP API only.' }],
+      }],
+      'no-restricted-syntax': ['error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Untrusted text is rendered as text: no dangerouslySetInnerHTML.' },
+        { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'Untrusted text is rendered as text: no innerHTML.' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Untrusted text is rendered as text: no insertAdjacentHTML.' },
+      ],
+    },
+  },
 );

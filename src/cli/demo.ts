@@ -17,6 +17,7 @@ import type { Problem, Report } from '../core/model.js';
 import { validateProblem } from '../core/problem-schema.js';
 import { parseReportsText } from '../core/report-file.js';
 import type { RunningServer } from '../http/server.js';
+import { loadOrganisation } from '../warn/organisation-store.js';
 import { parse as parseYaml } from 'yaml';
 
 /** The example's directory: found upwards from this module (it runs from src/ in tests, dist/src/ when built). */
@@ -90,6 +91,10 @@ export async function runDemo(server: RunningServer, options: DemoOptions): Prom
   }
   options.print(lines.join('\n') + '\n');
   await store.defineProblem(problem, analyst);
+  // The example organisation, its policy pointed at the demo problem: warnings reach the demo users.
+  const organisation = parseYaml(await readFile(new URL('organisation.yaml', example), 'utf8')) as { policies?: { problem: string }[] };
+  for (const policy of organisation.policies ?? []) if (policy.problem === problemResult.value.id) policy.problem = problem.id;
+  await loadOrganisation(store, organisation, 'system');
   options.print(`Demo: replaying ${reports.length} reports of "${problem.id}" over ${options.seconds} s (time x${Math.round(factor)}).\n`);
 
   const start = Date.now();

@@ -13,6 +13,7 @@ import { exportCommand, keysCommand, verifyCommand } from './commands/log-comman
 import { problemCommand } from './commands/problem.js';
 import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
+import { orgCommand } from './commands/org.js';
 import { userCommand } from './commands/user.js';
 import { isVigilError } from '../core/errors.js';
 
@@ -28,6 +29,7 @@ const COMMANDS: readonly Command[] = [
   verifyCommand,
   keysCommand,
   userCommand,
+  orgCommand,
 ];
 
 function version(): string {

@@ -59,6 +59,14 @@ describe('demo mode', () => {
     expect(replay(example, []).finalLevel).toBe(levels[0]);
   });
 
+  it('loads the example organisation, so the demo raises warnings that reach the demo users', async () => {
+    await server.context.warnings.idle();
+    const opened = await server.store.db.all<{ id: string }>("SELECT id FROM warn_warnings WHERE problem = 'southern-front-demo'");
+    expect(opened.length).toBeGreaterThan(0);
+    const told = await server.store.db.all<{ person: string }>('SELECT DISTINCT person FROM warn_notifications');
+    expect(told.map((t) => t.person)).toContain('duty-1');
+  });
+
   it('marks the signals reports SECRET, so the viewer sees them withheld', async () => {
     const rows = await server.store.db.all<{ n: number }>("SELECT count(*) AS n FROM proj_reports WHERE classification = 'SECRET'");
     expect(Number(rows[0]!.n)).toBe(12);

@@ -1,0 +1,90 @@
+/**
+ * Everything a problem page shows, for now (kept live by the stream) or as of a past instant
+ * (inquiry: fixed, the stream only counted). The model is the current version; the assessment,
+ * timeline and ACH matrix are asked for `at` when inquiring.
+ */
+import { useCallback, useState } from 'react';
+import { api, seg } from '../../api/client.js';
+import { useLiveEvents } from '../../api/live.js';
+import type { AchMatrix, Assessment, ProblemAnswer, StoredReport, Timeline } from '../../api/types.js';
+import { useResource, useThrottled, type Resource } from '../../lib/use-resource.js';
+import { addReport, addWithheld, loadEvidence, type Evidence } from './evidence.js';
+
+export interface ProblemData {
+  readonly model: Resource<ProblemAnswer>;
+  readonly assessment: Resource<Assessment>;
+  readonly timeline: Resource<Timeline>;
+  readonly ach: Resource<AchMatrix>;
+  readonly evidence: Resource<Evidence>;
+  /** Reports and markers that arrived live since the evidence was loaded. */
+  readonly liveEvidence: (base: Evidence) => Evidence;
+  /** Changes announced while inquiring (shown, not applied). */
+  readonly missed: number;
+}
+
+type LiveAddition = { readonly kind: 'report'; readonly report: StoredReport } | { readonly kind: 'withheld'; readonly count: number };
+
+/** How long a burst of live events is gathered before the page asks again (ms). */
+const REFRESH_MS = 250;
+
+export function useProblemData(problemId: string, at: string | undefined): ProblemData {
+  const base = `/api/v1/problems/${seg(problemId)}`;
+  const atQuery = at === undefined ? '' : `at=${encodeURIComponent(at)}`;
+  const key = `${problemId}@${at ?? 'live'}`;
+
+  const model = useResource((signal) => api.get<ProblemAnswer>(base, signal), problemId);
+  const assessment = useResource((signal) => api.get<Assessment>(`${base}/assessment?ignored=count${atQuery === '' ? '' : `&${atQuery}`}`, signal), key);
+  const timeline = useResource((signal) => api.get<Timeline>(`${base}/timeline${atQuery === '' ? '' : `?${atQuery}`}`, signal), key);
+  const ach = useResource((signal) => api.get<AchMatrix>(`${base}/ach${atQuery === '' ? '' : `?${atQuery}`}`, signal), key);
+  const evidence = useResource(() => loadEvidence((path) => api.get(path), base), problemId);
+
+  // Live additions to the evidence, applied over whatever was loaded.
+  const [live, setLive] = useState<LiveAddition[]>([]);
+  const [missed, setMissed] = useState(0);
+
+  const refresh = useThrottled(() => {
+    assessment.reload();
+    timeline.reload();
+    ach.reload();
+  }, REFRESH_MS);
+  const refreshModel = useThrottled(model.reload, REFRESH_MS);
+
+  useLiveEvents((event) => {
+    if (event.data.problem !== problemId) return;
+    switch (event.type) {
+      case 'report':
+        setLive((old) => [...old, { kind: 'report', report: { ...event.data.report, seq: event.data.seq, ...(event.data.classification !== undefined ? { classification: event.data.classification } : {}) } }]);
+        break;
+      case 'withheld':
+        setLive((old) => [...old, { kind: 'withheld', count: event.data.count }]);
+        break;
+      case 'problem':
+        refreshModel();
+        break;
+      case 'correction':
+        evidence.reload();
+        break;
+      case 'assessment':
+        if (at === undefined) refresh();
+        else setMissed((m) => m + 1);
+        break;
+      default: {
+        const never: never = event;
+        return never;
+      }
+    }
+  });
+
+  const liveEvidence = useCallback(
+    (loaded: Evidence) => {
+      let result = loaded;
+      // In the order they came, so a marker stands among the reports where it was announced; a
+      // report already loaded is not added twice.
+      for (const addition of live) result = addition.kind === 'report' ? addReport(result, addition.report) : addWithheld(result, addition.count);
+      return result;
+    },
+    [live],
+  );
+
+  return { model, assessment, timeline, ach, evidence, liveEvidence, missed };
+}
