@@ -28,7 +28,7 @@ import { dissentRoutes } from './routes/dissent-routes.js';
 import { WarningEngine } from '../warn/engine.js';
 import { isLoopback, serviceRoutes } from './routes/service-routes.js';
 import { refuseNul, zodValidatorCompiler } from './validation.js';
-import { findWebRoot, webUiRoutes } from './web-ui.js';
+import { webUiRoutes } from './web-ui.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -51,8 +51,8 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** The warning engine (started and stopped with the app); default one with the in-app channel only. */
   readonly warnings?: WarningEngine;
-  /** The built web UI to serve at `/` (default dist/web when built; `false` for none). */
-  readonly webRoot?: string | false;
+  /** A built web UI (dist/web) to serve at `/`; none when absent. `vigil serve` serves the one `npm run build` made. */
+  readonly webRoot?: string;
 }
 
 export interface VigilApp {
@@ -167,7 +167,7 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
   problemRoutes(app, context);
   reportRoutes(app, context);
   logRoutes(app, context);
-  await webUiRoutes(app, options.webRoot === false ? undefined : (options.webRoot ?? findWebRoot()));
+  if (options.webRoot !== undefined) await webUiRoutes(app, options.webRoot);
   warningRoutes(app, context);
   dissentRoutes(app, context);
 

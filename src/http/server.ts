@@ -12,6 +12,7 @@ import { WebhookChannel } from '../warn/webhook-channel.js';
 import { Store } from '../app/store.js';
 import { buildApp, type VigilApp } from './app.js';
 import type { Settings } from './settings.js';
+import { findWebRoot } from './web-ui.js';
 
 export interface RunningServer extends VigilApp {
   readonly store: Store;
@@ -61,6 +62,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       requestsPerMinute: settings.requestsPerMinute,
       signInPerMinute: settings.signInPerMinute,
       trustProxy: settings.trustProxy,
+      webRoot: findWebRoot(),
       ...(settings.secureCookies !== undefined ? { secureCookies: settings.secureCookies } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
     });

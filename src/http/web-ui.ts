@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
-import { VigilError } from '../core/errors.js';
 import type { App } from './context.js';
 
 /** The paths the web UI routes itself (see web/src/app.tsx). */
@@ -28,14 +27,8 @@ export function findWebRoot(): string | undefined {
 
 const hidden = { config: { access: 'public' as const }, schema: { hide: true } };
 
-/** Registers the UI's routes over `root` (a built dist/web), or a plain 404 at `/` without one. */
-export async function webUiRoutes(app: App, root: string | undefined): Promise<void> {
-  if (root === undefined) {
-    app.get('/', hidden, async () => {
-      throw new VigilError('NOT_FOUND', 'the web UI is not built here: run "npm run build"');
-    });
-    return;
-  }
+/** Registers the UI's routes over `root` (a built dist/web, see findWebRoot). */
+export async function webUiRoutes(app: App, root: string): Promise<void> {
   await app.register(fastifyStatic, { root, serve: false, index: false });
 
   const page = (reply: FastifyReply) => reply.header('cache-control', 'no-store').sendFile('index.html', { cacheControl: false });
