@@ -14,9 +14,11 @@ export const ESCALATION_WAITING = 'escalation.waiting';
 export const ESCALATION_UNREACHABLE = 'escalation.unreachable';
 export const ESCALATION_EXHAUSTED = 'escalation.exhausted';
 export const DELIVERY_ATTEMPTED = 'delivery.attempted';
+export const ORGANISATION_GAPS_FORESEEN = 'organisation.gaps-foreseen';
 export const DISSENT_FILED = 'dissent.filed';
 export const DISSENT_ROUTED = 'dissent.routed';
 export const DISSENT_WITHDRAWN = 'dissent.withdrawn';
+export const BRIEFING_SENT = 'briefing.sent';
 
 /** Every event type of this module. */
 export const WARNING_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -33,6 +35,7 @@ export const WARNING_EVENT_TYPES: ReadonlySet<string> = new Set([
   DISSENT_FILED,
   DISSENT_ROUTED,
   DISSENT_WITHDRAWN,
+  BRIEFING_SENT,
 ]);
 
 /** `dissent.filed`: an analyst's alternative assessment of a problem. */
@@ -122,4 +125,16 @@ export interface DeliveryAttemptedData {
   detail?: string;
   /** When the next try is due (failed, not yet given up). */
   retryAt?: string;
+}
+
+/** `briefing.sent`: a person's daily briefing went out for their local `day`: one a day, restarts included. */
+export interface BriefingSentData {
+  person: string;
+  /** The local date of the briefing (`YYYY-MM-DD` in `timeZone`). */
+  day: string;
+  timeZone: string;
+  /** The problems it covered. */
+  problems: string[];
+  /** The log checkpoint it quoted as an outside witness, if the log had one. */
+  checkpoint?: { upTo: number; head: string };
 }

@@ -128,6 +128,9 @@ export class LiveFeed {
       let text = '';
       for (const d of defined) text += `event: problem\ndata: ${JSON.stringify(d)}\n\n`;
       for (const w of warnings) text += `event: warning\ndata: ${JSON.stringify(w)}\n\n`;
+      if (client.principal.roles.includes('admin')) {
+        for (const e of events) if (e.type === 'organisation.gaps-foreseen') text += `event: coverage\ndata: ${JSON.stringify({ seq: e.seq, ...e.data })}\n\n`;
+      }
       const withheld = new Map<string, number>();
       const reads: { problem: string; report: string }[] = [];
       for (const change of changes) {

@@ -21,6 +21,7 @@ import {
   DISSENT_FILED,
   DISSENT_ROUTED,
   DISSENT_WITHDRAWN,
+  ORGANISATION_GAPS_FORESEEN,
   type DeliveryAttemptedData,
   type DissentFiledData,
   type DissentRoutedData,
@@ -37,6 +38,7 @@ import { resolveTarget, type Organisation, type Step } from './organisation.js';
 import { contactOf, currentOrganisation } from './organisation-store.js';
 import { dissentById, dissentsOf, openDissentWarning, openWarningOf, warningById, type WarningRow } from './warning-reads.js';
 import { dissentIssues, dissentLevel } from './dissent.js';
+import { coverageGaps } from './coverage.js';
 import { decideWarning, type Judgment } from './warning-decision.js';
 
 /** The policy frozen into a warning when it opens. */
@@ -63,6 +65,8 @@ export interface EngineOptions {
 }
 
 const DEFAULT_MATERIAL_CHANGE = 0.1;
+/** How far ahead the daily check looks for roles with nobody reachable. */
+const COVERAGE_AHEAD_MS = 7 * 24 * 3_600_000;
 const TOP = 3;
 /** Vigil roles that may acknowledge any warning (besides the people it was sent to). */
 const AUTHORITY_ROLES = ['duty-officer', 'decision-maker'];
@@ -87,6 +91,10 @@ export class WarningEngine {
   #interval: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #lastSweep = 0;
+  /** The UTC day of the last coverage check. */
+  #coverageDay = '';
+  /** Problems with an evaluation queued. */
+  readonly #pending = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -99,8 +107,16 @@ export class WarningEngine {
   /** Re-evaluates after every projected change to a problem, and runs timers every tick. */
   start(): void {
     this.#unsubscribe = this.store.onProjected((events) => {
-      const problems = new Set(events.filter((e) => e.type.startsWith('report.') || e.type === 'problem.defined').map((e) => e.stream));
-      for (const problem of problems) void this.#serial(() => this.evaluate(problem));
+      // Coalesced: under a stream of reports a problem waits for one evaluation, not one per batch.
+      for (const e of events) {
+        if (!e.type.startsWith('report.') && e.type !== 'problem.defined') continue;
+        if (this.#pending.has(e.stream)) continue;
+        this.#pending.add(e.stream);
+        void this.#serial(() => {
+          this.#pending.delete(e.stream);
+          return this.evaluate(e.stream);
+        });
+      }
       if (events.some((e) => e.type === 'organisation.defined')) void this.#serial(() => this.evaluateAll());
     });
     this.#interval = setInterval(() => void this.#serial(() => this.tick()), this.options.tickMs ?? 1_000);
@@ -140,11 +156,31 @@ export class WarningEngine {
       this.#lastSweep = now;
       await this.evaluateAll();
     }
+    await this.#checkCoverage(now);
     const due = await this.store.db.all<{ id: string; kind: string; body: string }>('SELECT id, kind, body FROM warn_timers WHERE due_ms <= ? ORDER BY due_ms, id', [now]);
     for (const timer of due) {
       if (timer.kind === 'escalation') await this.#resumeEscalation(JSON.parse(timer.body) as EscalationWaitingData);
       else if (timer.kind === 'delivery') await this.#retryDelivery(JSON.parse(timer.body) as DeliveryAttemptedData);
     }
+  }
+
+  /**
+   * Once a day (UTC, per process): warns administrators ahead of time of a role that will have
+   * nobody reachable in the coming week (an `organisation.gaps-foreseen` event, pushed to
+   * admins on the stream).
+   */
+  async #checkCoverage(now: number): Promise<void> {
+    const day = new Date(now).toISOString().slice(0, 10);
+    if (day === this.#coverageDay) return;
+    this.#coverageDay = day;
+    const { seq, organisation } = await currentOrganisation(this.store);
+    if (seq === 0) return;
+    const until = now + COVERAGE_AHEAD_MS;
+    const gaps = coverageGaps(organisation, now, until);
+    if (gaps.length === 0) return;
+    await this.store.append([
+      { type: ORGANISATION_GAPS_FORESEEN, stream: 'system', actor: 'system', data: { day, until: new Date(until).toISOString(), gaps: gaps.map((g) => ({ ...g })) } },
+    ]);
   }
 
   async evaluateAll(): Promise<void> {
@@ -223,10 +259,13 @@ export class WarningEngine {
    * or the dissent is withdrawn.
    */
   async #evaluateDissents(problem: string): Promise<void> {
+    const dissents = await dissentsOf(this.store.db, problem);
+    // Most problems have none: spare them a second assessment.
+    if (dissents.length === 0) return;
     const { organisation } = await currentOrganisation(this.store);
     const policy = organisation.policies.find((p) => p.problem === problem);
     const { judgment } = await this.judge(problem);
-    for (const dissent of await dissentsOf(this.store.db, problem)) {
+    for (const dissent of dissents) {
       const warning = await openDissentWarning(this.store.db, dissent.dissent);
       const above = dissent.state === 'open' && dissent.levelIndex > judgment.levelIndex;
       if (above && warning === undefined) {
@@ -464,6 +503,38 @@ export class WarningEngine {
       };
       const [event] = await this.store.append([{ type: WARNING_ACKNOWLEDGED, stream: warning.problem, actor: principal.id, data: data as unknown as Record<string, unknown> }]);
       return { ...data, seq: event!.seq };
+    });
+  }
+
+  /**
+   * Acknowledges `version` of a warning for an organisation person who is not signed in (an
+   * email's acknowledgment link): allowed when the person was told of this warning. A person
+   * who already acknowledged this version gets that acknowledgment back with `repeated: true`
+   * and no new event (so a link works once). Throws NOT_FOUND, FORBIDDEN, or WARNING_STALE when
+   * `version` is not the current one (a newer version, or the all-clear, exists).
+   */
+  acknowledgeAsPerson(warningId: string, person: string, version: number, via: WarningAcknowledgedData['via']): Promise<WarningAcknowledgedData & { seq: number; repeated: boolean }> {
+    return this.#serial(async () => {
+      const warning = await warningById(this.store.db, warningId);
+      if (warning === undefined) throw new VigilError('NOT_FOUND', `no warning "${warningId}"`);
+      const before = await this.store.db.all<{ seq: number; body: string }>('SELECT seq, body FROM warn_acks WHERE warning = ? AND version = ? AND person = ? ORDER BY seq LIMIT 1', [warningId, version, person]);
+      if (before[0] !== undefined) return { ...(JSON.parse(before[0].body) as WarningAcknowledgedData), seq: Number(before[0].seq), repeated: true };
+      if (version !== warning.version) {
+        throw new VigilError('WARNING_STALE', `version ${version} is not the current one (${warning.version})`, { path: '/version' });
+      }
+      const told = await this.store.db.all('SELECT 1 AS x FROM warn_notifications WHERE warning = ? AND person = ? LIMIT 1', [warningId, person]);
+      if (told.length === 0) throw new VigilError('FORBIDDEN', `"${person}" was not told of this warning`);
+      const data: WarningAcknowledgedData = {
+        warning: warningId,
+        version,
+        person,
+        // No Vigil user: the person, by organisation id.
+        user: `person:${person}`,
+        via,
+        judgment: { level: warning.judgment.level, pDangerous: warning.judgment.pDangerous, at: warning.judgment.at },
+      };
+      const [event] = await this.store.append([{ type: WARNING_ACKNOWLEDGED, stream: warning.problem, actor: `person:${person}`, data: data as unknown as Record<string, unknown> }]);
+      return { ...data, seq: event!.seq, repeated: false };
     });
   }
 }

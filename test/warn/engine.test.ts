@@ -177,3 +177,28 @@ describe('a restart mid-escalation', () => {
     }
   });
 });
+
+describe('the daily coverage check', () => {
+  it('warns ahead of time, once a day, of a role with nobody reachable', async () => {
+    const world = await startWorld(
+      standardOrganisation([{ notify: ['role:duty-officer'] }], {
+        absences: [
+          { person: 'd1', from: '2023-10-09T00:00:00Z', to: '2023-10-12T00:00:00Z' },
+          { person: 'd2', from: '2023-10-10T00:00:00Z', to: '2023-10-11T00:00:00Z' },
+        ],
+      }),
+    );
+    try {
+      await world.at(T0);
+      await world.at(T0 + 60 * MIN);
+      const foreseen = await world.events('organisation.gaps-foreseen');
+      expect(foreseen).toHaveLength(1);
+      expect(foreseen[0]).toMatchObject({ day: '2023-10-07', gaps: [{ role: 'duty-officer', from: '2023-10-10T00:00:00.000Z', to: '2023-10-11T00:00:00.000Z' }] });
+      // The next day's check warns again (the gap is still ahead).
+      await world.at(T0 + 24 * 60 * MIN);
+      expect(await world.events('organisation.gaps-foreseen')).toHaveLength(2);
+    } finally {
+      await world.close();
+    }
+  });
+});
