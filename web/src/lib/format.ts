@@ -3,11 +3,15 @@
  * pretend, instants in UTC with a Z (one clock for every console), Admiralty grades.
  */
 
-/** "62 %", "0.4 %" (below 1 %), "99.6 %" (above 99 %): never "0 %" or "100 %" for what is neither. */
+/**
+ * "62 %", "0.4 %" (below 1 %), "99.6 %" (above 99 %), "< 0.1 %", "> 99.9 %": never "0 %" or
+ * "100 %" for what is neither.
+ */
 export function percent(p: number): string {
   const x = p * 100;
-  if (x > 0 && x < 1) return `${x.toFixed(1)} %`;
-  if (x > 99 && x < 100) return `${x.toFixed(1)} %`;
+  if (x > 0 && x < 0.05) return '< 0.1 %';
+  if (x > 99.95 && x < 100) return '> 99.9 %';
+  if ((x > 0 && x < 1) || (x > 99 && x < 100)) return `${x.toFixed(1)} %`;
   return `${x.toFixed(0)} %`;
 }
 
