@@ -4,6 +4,7 @@
  */
 import { runAssessmentBench } from './assessment-bench.js';
 import { runHttpBench } from './http-bench.js';
+import { runWarningBench } from './warning-bench.js';
 import { runLogBench } from './log-bench.js';
 import { printResults, type BenchResult } from './measure.js';
 import { runStoreBench } from './store-bench.js';
@@ -12,6 +13,7 @@ const SUITES: Record<string, { title: string; run: () => BenchResult[] | Promise
   assessment: { title: 'Assessment engine: 10 hypotheses x 200 indicators, 100,000 reports', run: runAssessmentBench },
   log: { title: 'Event log on SQLite: append, export, verification', run: runLogBench },
   store: { title: 'Store: import with hashing and projections; as-of assessments', run: runStoreBench },
+  warnings: { title: 'Warnings: a report POST to the webhook it causes, under 500 reports/s of background load', run: runWarningBench },
   http: { title: 'Server on SQLite under load from a second process (autocannon, 16 connections, loopback)', run: runHttpBench },
 };
 

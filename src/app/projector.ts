@@ -88,6 +88,17 @@ export class Projector {
     await this.catchUp();
   }
 
+  /**
+   * The replay of a problem as far as it has got, in memory: the model, the counted reports,
+   * the last evaluation instant and the level after it. Undefined when there is none or it is
+   * to be rebuilt (the caller then asks the projections).
+   */
+  liveState(problemId: string): { version: number; problem: Problem; counted: Report[]; lastInstant: number; level: number } | undefined {
+    const state = this.#states.get(problemId);
+    if (state === undefined || this.#dirty.has(problemId)) return undefined;
+    return { version: state.version, problem: state.problem, counted: state.assessor.countedReports(), lastInstant: state.lastInstant, level: state.level };
+  }
+
   /** The seq of the last event applied. */
   get cursor(): number {
     return this.#cursor;

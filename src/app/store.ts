@@ -4,6 +4,8 @@
  * directory, or on PostgreSQL when a database URL is given.
  */
 import { createHash } from 'node:crypto';
+import { snapshotAt } from '../core/assess.js';
+import { nextLevelIndex } from '../core/levels.js';
 import { VigilError, isVigilError } from '../core/errors.js';
 import type { Grades } from '../core/corrections.js';
 import { formatIssue, type Issue } from '../core/issues.js';
@@ -303,6 +305,23 @@ export class Store {
   /** The assessment of a problem as the system knew it at `at` (ms; default now). */
   async assess(problemId: string, at?: number, options?: AsOfOptions): Promise<AsOfAssessment> {
     return assessAsOf(this.db, problemId, at ?? this.clock().getTime(), options);
+  }
+
+  /**
+   * The assessment of a problem at `at` (ms, at or after its latest report), from the replay
+   * kept in memory when there is one: no reading or parsing of stored reports, for callers that
+   * assess after every change (the warning engine). Equal to `assess`; falls back to it when
+   * the replay is not at hand, `at` is before its latest report, or the problem has corrections.
+   * `ignored` is empty and `ignoredCount` 0 on the fast path.
+   */
+  async assessLatest(problemId: string, at: number): Promise<AsOfAssessment> {
+    const live = this.projector.liveState(problemId);
+    const corrected = live === undefined ? [] : await this.db.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problemId]);
+    if (live === undefined || at < live.lastInstant || corrected.length > 0) return this.assess(problemId, at, { ignored: 'count' });
+    const snapshot = snapshotAt(live.problem, live.counted, at);
+    const levels = live.problem.warning.levels;
+    const index = at === live.lastInstant ? live.level : nextLevelIndex(live.problem.warning, live.level, snapshot.pDangerous);
+    return { ...snapshot, level: levels[index]?.id ?? '', version: live.version, ignoredCount: 0 };
   }
 
   async close(): Promise<void> {

@@ -190,7 +190,7 @@ export class WarningEngine {
   /** The judgment of a problem now. */
   async judge(problem: string): Promise<{ judgment: Judgment; title: string }> {
     const now = this.#now();
-    const a = await this.store.assess(problem, now, { ignored: 'count' });
+    const a = await this.store.assessLatest(problem, now);
     const model = await this.store.problem(problem);
     const levels = model?.problem.warning.levels ?? [];
     const judgment: Judgment = {
@@ -509,21 +509,19 @@ export class WarningEngine {
   /**
    * Acknowledges `version` of a warning for an organisation person who is not signed in (an
    * email's acknowledgment link): allowed when the person was told of this warning. A person
-   * who already acknowledged this version gets that acknowledgment back with `repeated: true`
-   * and no new event (so a link works once). Throws NOT_FOUND, FORBIDDEN, or WARNING_STALE when
-   * `version` is not the current one (a newer version, or the all-clear, exists).
+   * who already acknowledged this version gets that acknowledgment back (`repeated`) and no new
+   * event, so a link works once. Expected refusals are values: `stale` (a newer version, or the
+   * all-clear, exists), `not-told`, `not-found`.
    */
-  acknowledgeAsPerson(warningId: string, person: string, version: number, via: WarningAcknowledgedData['via']): Promise<WarningAcknowledgedData & { seq: number; repeated: boolean }> {
-    return this.#serial(async () => {
+  acknowledgeAsPerson(warningId: string, person: string, version: number, via: WarningAcknowledgedData['via']): Promise<PersonAcknowledgment> {
+    return this.#serial(async (): Promise<PersonAcknowledgment> => {
       const warning = await warningById(this.store.db, warningId);
-      if (warning === undefined) throw new VigilError('NOT_FOUND', `no warning "${warningId}"`);
+      if (warning === undefined) return { outcome: 'not-found' };
       const before = await this.store.db.all<{ seq: number; body: string }>('SELECT seq, body FROM warn_acks WHERE warning = ? AND version = ? AND person = ? ORDER BY seq LIMIT 1', [warningId, version, person]);
-      if (before[0] !== undefined) return { ...(JSON.parse(before[0].body) as WarningAcknowledgedData), seq: Number(before[0].seq), repeated: true };
-      if (version !== warning.version) {
-        throw new VigilError('WARNING_STALE', `version ${version} is not the current one (${warning.version})`, { path: '/version' });
-      }
+      if (before[0] !== undefined) return { outcome: 'repeated', acknowledgment: { ...(JSON.parse(before[0].body) as WarningAcknowledgedData), seq: Number(before[0].seq) } };
+      if (version !== warning.version) return { outcome: 'stale', warning };
       const told = await this.store.db.all('SELECT 1 AS x FROM warn_notifications WHERE warning = ? AND person = ? LIMIT 1', [warningId, person]);
-      if (told.length === 0) throw new VigilError('FORBIDDEN', `"${person}" was not told of this warning`);
+      if (told.length === 0) return { outcome: 'not-told' };
       const data: WarningAcknowledgedData = {
         warning: warningId,
         version,
@@ -534,7 +532,15 @@ export class WarningEngine {
         judgment: { level: warning.judgment.level, pDangerous: warning.judgment.pDangerous, at: warning.judgment.at },
       };
       const [event] = await this.store.append([{ type: WARNING_ACKNOWLEDGED, stream: warning.problem, actor: `person:${person}`, data: data as unknown as Record<string, unknown> }]);
-      return { ...data, seq: event!.seq, repeated: false };
+      return { outcome: 'acknowledged', acknowledgment: { ...data, seq: event!.seq } };
     });
   }
 }
+
+/** What acknowledging as a person came to. */
+export type PersonAcknowledgment =
+  | { readonly outcome: 'acknowledged' | 'repeated'; readonly acknowledgment: WarningAcknowledgedData & { seq: number } }
+  /** The version is no longer the current one: the warning as it is now (open with a newer version, or closed). */
+  | { readonly outcome: 'stale'; readonly warning: WarningRow }
+  | { readonly outcome: 'not-told' }
+  | { readonly outcome: 'not-found' };
