@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { api, seg } from '../api/client.js';
-import { useLiveEvents } from '../api/live.js';
+import { useLiveEvents, useLiveStatus } from '../api/live.js';
 import type { ProblemSummary, Timeline, WarningLevel } from '../api/types.js';
 import { LevelBadge } from '../components/LevelBadge.js';
 import { ErrorNote, Loading, NotYetBuilt } from '../components/Panel.js';
@@ -57,6 +57,11 @@ export function WatchFloorPage() {
   useEffect(() => {
     if (resource.value !== undefined) setRows(resource.value);
   }, [resource.value]);
+  // After the stream reconnects, what changed meanwhile was missed: load afresh.
+  const { connections } = useLiveStatus();
+  useEffect(() => {
+    if (connections > 1) reload();
+  }, [connections, reload]);
 
   useLiveEvents((event) => {
     if (event.type === 'problem') reload();

@@ -3,9 +3,9 @@
  * (inquiry: fixed, the stream only counted). The model is the current version; the assessment,
  * timeline and ACH matrix are asked for `at` when inquiring.
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, seg } from '../../api/client.js';
-import { useLiveEvents } from '../../api/live.js';
+import { useLiveEvents, useLiveStatus } from '../../api/live.js';
 import type { AchMatrix, Assessment, ProblemAnswer, StoredReport, Timeline } from '../../api/types.js';
 import { useResource, useThrottled, type Resource } from '../../lib/use-resource.js';
 import { addReport, addWithheld, loadEvidence, type Evidence } from './evidence.js';
@@ -48,6 +48,17 @@ export function useProblemData(problemId: string, at: string | undefined): Probl
     ach.reload();
   }, REFRESH_MS);
   const refreshModel = useThrottled(model.reload, REFRESH_MS);
+
+  // After the stream reconnects, what arrived meanwhile was missed: load everything afresh.
+  const { connections } = useLiveStatus();
+  useEffect(() => {
+    if (connections <= 1) return;
+    setLive([]);
+    model.reload();
+    evidence.reload();
+    if (at === undefined) refresh();
+    // Only a new connection asks for this (the reloads are stable callbacks of their hooks).
+  }, [connections]);
 
   useLiveEvents((event) => {
     if (event.data.problem !== problemId) return;
