@@ -25,6 +25,7 @@ import { problemRoutes } from './routes/problem-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { warningRoutes } from './routes/warning-routes.js';
 import { dissentRoutes } from './routes/dissent-routes.js';
+import { DEFAULT_CAP_RESTRICTION, DEFAULT_CAP_SENDER, isCapSender } from '../warn/cap.js';
 import { WarningEngine } from '../warn/engine.js';
 import { isLoopback, serviceRoutes } from './routes/service-routes.js';
 import { refuseNul, zodValidatorCompiler } from './validation.js';
@@ -51,6 +52,10 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** The warning engine (started and stopped with the app); default one with the in-app channel only. */
   readonly warnings?: WarningEngine;
+  /** The CAP `sender` of warning alerts (no spaces, commas, `<` or `&`). Default `vigil@localhost`. */
+  readonly capSender?: string;
+  /** The address people reach this server at: absolute links in CAP alerts and their feed. */
+  readonly publicUrl?: string;
   /** A built web UI (dist/web) to serve at `/`; none when absent. `vigil serve` serves the one `npm run build` made. */
   readonly webRoot?: string;
 }
@@ -63,6 +68,8 @@ export interface VigilApp {
 /** Builds the application (not yet listening). `close()` on the app ends the live streams. */
 export async function buildApp(options: AppOptions): Promise<VigilApp> {
   const { store, accounts } = options;
+  const capSender = options.capSender ?? DEFAULT_CAP_SENDER;
+  if (!isCapSender(capSender)) throw new VigilError('REQUEST_INVALID', `the CAP sender ${JSON.stringify(capSender)} has a space, ",", "<" or "&", or is empty or too long`);
   const clock = options.clock ?? (() => new Date());
   const app = Fastify({
     logger: options.logger ?? false,
@@ -157,6 +164,10 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     closing = true;
     live.close();
   });
+  // The engine started below stops with the app, before its owner closes the store.
+  app.addHook('onClose', async () => {
+    await warnings.stop();
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     if (closing) void reply.header('connection', 'close');
     return payload;
@@ -168,7 +179,11 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
   reportRoutes(app, context);
   logRoutes(app, context);
   if (options.webRoot !== undefined) await webUiRoutes(app, options.webRoot);
-  warningRoutes(app, context);
+  warningRoutes(app, context, {
+    sender: capSender,
+    restriction: DEFAULT_CAP_RESTRICTION,
+    ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl.replace(/\/$/, '') } : {}),
+  });
   dissentRoutes(app, context);
 
   await app.ready();

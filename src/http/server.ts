@@ -62,6 +62,8 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       requestsPerMinute: settings.requestsPerMinute,
       signInPerMinute: settings.signInPerMinute,
       trustProxy: settings.trustProxy,
+      ...(settings.capSender !== undefined ? { capSender: settings.capSender } : {}),
+      ...(settings.publicUrl !== undefined ? { publicUrl: settings.publicUrl } : {}),
       webRoot: findWebRoot(),
       ...(settings.secureCookies !== undefined ? { secureCookies: settings.secureCookies } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),

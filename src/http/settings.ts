@@ -28,6 +28,7 @@ export const settingsSchema = z.strictObject({
   trustProxy: flag.optional(),
   webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
   publicUrl: z.url('must be an http(s) URL').optional(),
+  capSender: z.string().regex(/^[^\s,<&]{1,255}$/u, 'must be 1 to 255 characters without spaces, ",", "<" or "&" (a CAP sender, e.g. vigil@example.org)').optional(),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;
@@ -46,8 +47,10 @@ export interface Settings {
   readonly trustProxy: boolean;
   /** The HMAC secret of webhook signatures; default `<data>/webhook-secret`, created on first start. */
   readonly webhookSecret?: string;
-  /** The address people reach this server at (links in webhooks and emails). */
+  /** The address people reach this server at (links in webhooks, emails and CAP alerts). */
   readonly publicUrl?: string;
+  /** The CAP `sender` of warning alerts; default `vigil@localhost`. */
+  readonly capSender?: string;
 }
 
 /** Environment variables and the setting each sets. */
@@ -65,6 +68,7 @@ export const ENVIRONMENT: Readonly<Record<string, keyof SettingsInput>> = {
   VIGIL_TRUST_PROXY: 'trustProxy',
   VIGIL_WEBHOOK_SECRET: 'webhookSecret',
   VIGIL_PUBLIC_URL: 'publicUrl',
+  VIGIL_CAP_SENDER: 'capSender',
 };
 
 function validated(input: unknown, where: string): z.output<typeof settingsSchema> {
@@ -117,5 +121,6 @@ export async function resolveSettings(flags: SettingsInput, env: NodeJS.ProcessE
     trustProxy: merged.trustProxy ?? false,
     ...(merged.webhookSecret !== undefined ? { webhookSecret: merged.webhookSecret } : {}),
     ...(merged.publicUrl !== undefined ? { publicUrl: merged.publicUrl.replace(/\/$/, '') } : {}),
+    ...(merged.capSender !== undefined ? { capSender: merged.capSender } : {}),
   };
 }

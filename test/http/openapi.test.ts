@@ -9,6 +9,8 @@ import { CLEARANCES, ROLES } from '../../src/app/access.js';
 import { CREDIBILITY_GRADES, RELIABILITY_GRADES } from '../../src/core/model.js';
 import type { App } from '../../src/http/context.js';
 import * as schemas from '../../src/http/schemas.js';
+import { acknowledgeBody, warningsQuery } from '../../src/http/routes/warning-routes.js';
+import { organisationSchema } from '../../src/warn/organisation.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 
 interface Parameter {
@@ -20,6 +22,7 @@ interface Parameter {
 
 interface Operation {
   summary?: string;
+  security?: Record<string, string[]>[];
   tags?: string[];
   parameters?: Parameter[];
   requestBody?: { required?: boolean; content: Record<string, { schema: Record<string, unknown> }> };
@@ -105,6 +108,8 @@ const BODIES: Record<string, z.ZodType> = {
   'POST /api/v1/problems/{id}/reports': schemas.reportsBody,
   'POST /api/v1/problems/{id}/reports/{reportId}/retract': schemas.retractBody,
   'POST /api/v1/problems/{id}/reports/{reportId}/regrade': schemas.regradeBody,
+  'POST /api/v1/warnings/{id}/acknowledge': acknowledgeBody,
+  'PUT /api/v1/organisation': organisationSchema,
 };
 
 /** The query strings of the API and their zod schemas. */
@@ -115,6 +120,16 @@ const QUERIES: Record<string, z.ZodObject> = {
   'GET /api/v1/problems/{id}/reports': schemas.reportsQuery,
   'GET /api/v1/events': schemas.eventsQuery,
   'GET /api/v1/export': schemas.exportQuery,
+  'GET /api/v1/warnings': warningsQuery,
+};
+
+/** The routes anyone may call, and what the document says they need (api.md, Log and service). */
+const PUBLIC: Record<string, Record<string, string[]>[]> = {
+  'GET /healthz': [],
+  'GET /api/docs': [],
+  'POST /api/v1/session': [],
+  // Anonymous on loopback, else an API token (never a session cookie).
+  'GET /metrics': [{}, { token: [] }],
 };
 
 describe('GET /api/docs', () => {
@@ -125,6 +140,20 @@ describe('GET /api/docs', () => {
       session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' },
       token: { type: 'http', scheme: 'bearer' },
     });
+  });
+
+  it('says every route needs a session or a token, except the public ones, which say what they need', () => {
+    expect(doc.security).toEqual([{ session: [] }, { token: [] }]);
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        expect(op.security, route).toEqual(PUBLIC[route]);
+      }
+    }
+    for (const route of Object.keys(PUBLIC)) {
+      const [method, path] = route.split(' ') as [string, string];
+      expect(operation(method, path).security, route).toBeDefined();
+    }
   });
 
   it('documents every route the app registers, and no other', () => {

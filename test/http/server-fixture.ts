@@ -10,7 +10,7 @@ import { ROLES } from '../../src/app/access.js';
 import { Accounts } from '../../src/app/accounts.js';
 import { Store } from '../../src/app/store.js';
 import { buildApp, type AppOptions } from '../../src/http/app.js';
-import type { App } from '../../src/http/context.js';
+import type { App, ServerContext } from '../../src/http/context.js';
 import { fakeClock, STORES, type StoreFixture } from '../app/stores.js';
 
 /** The problem every HTTP test starts with (id `tiny`). */
@@ -33,6 +33,8 @@ export interface Caller {
 
 export interface TestServer {
   readonly app: App;
+  /** What the routes share, among it the warning engine (`context.warnings.idle()`). */
+  readonly context: ServerContext;
   readonly store: Store;
   readonly accounts: Accounts;
   readonly clock: { now: () => Date; set(ms: number): void };
@@ -63,7 +65,7 @@ export async function startTestServer(fixture: StoreFixture = SQLITE, options: P
   const clock = fakeClock(START);
   const store = await Store.open({ ...fresh.options, clock: clock.now });
   const accounts = await Accounts.open(store, { clock: clock.now });
-  const { app } = await buildApp({ store, accounts, clock: clock.now, logger: false, ...options });
+  const { app, context } = await buildApp({ store, accounts, clock: clock.now, logger: false, ...options });
   await store.defineProblem(TINY_PROBLEM, 'test');
 
   const signIn = async (username: string): Promise<Caller & { role: Role }> => {
@@ -92,6 +94,7 @@ export async function startTestServer(fixture: StoreFixture = SQLITE, options: P
 
   return {
     app,
+    context,
     store,
     accounts,
     clock,

@@ -18,7 +18,7 @@ export function accountRoutes(app: App, ctx: ServerContext, settings: SessionSet
     '/api/v1/session',
     {
       config: { access: 'public', rateLimit: { max: settings.signInPerMinute, timeWindow: 60_000 } },
-      schema: { tags: ['identity'], summary: 'Sign in: sets the session cookie, answers the user and the CSRF token', body: signInBody },
+      schema: { tags: ['identity'], summary: 'Sign in: sets the session cookie, answers the user and the CSRF token', body: signInBody, security: [] },
     },
     async (request, reply) => {
       try {

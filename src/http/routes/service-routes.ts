@@ -12,7 +12,7 @@ export function isLoopback(address: string | undefined): boolean {
 export function serviceRoutes(app: App, ctx: ServerContext): void {
   const { store } = ctx;
 
-  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['service'], summary: '200 when the store answers, else 503' } }, async (_request, reply) => {
+  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['service'], summary: '200 when the store answers, else 503', security: [] } }, async (_request, reply) => {
     try {
       const head = await store.log.head();
       await store.db.all('SELECT 1 AS ok');
@@ -24,7 +24,11 @@ export function serviceRoutes(app: App, ctx: ServerContext): void {
 
   app.get(
     '/metrics',
-    { config: { access: 'public' }, schema: { tags: ['service'], summary: 'Prometheus metrics: open on loopback, else with an API token', headers: authHeaders } },
+    {
+      config: { access: 'public' },
+      // Security: anonymous (on loopback) or a token, never a session cookie.
+      schema: { tags: ['service'], summary: 'Prometheus metrics: open on loopback, else with an API token', headers: authHeaders, security: [{}, { token: [] }] },
+    },
     async (request, reply) => {
       // The socket's own peer, not a forwarded header: "loopback" means this machine.
       if (!isLoopback(request.socket.remoteAddress)) {
@@ -35,7 +39,7 @@ export function serviceRoutes(app: App, ctx: ServerContext): void {
     },
   );
 
-  app.get('/api/docs', { config: { access: 'public' }, schema: { tags: ['service'], summary: 'This OpenAPI 3 document: every route of the API' } }, async () => app.swagger());
+  app.get('/api/docs', { config: { access: 'public' }, schema: { tags: ['service'], summary: 'This OpenAPI 3 document: every route of the API', security: [] } }, async () => app.swagger());
 
   app.get(
     '/api/v1/stream',

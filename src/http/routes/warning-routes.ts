@@ -1,25 +1,34 @@
-/** Warnings (list, detail with who was told, acknowledgment) and the organisation they reach. */
+/**
+ * Warnings (list, detail with who was told, acknowledgment, CAP 1.2 alerts and their Atom feed)
+ * and the organisation they reach. No route here reads XML: the CAP routes only write it, and
+ * the app has no XML body parser (an XML body is 415), so no entity is ever expanded.
+ */
 import { z } from 'zod';
 import type { Principal } from '../../app/access.js';
 import { hiddenReports } from '../../app/need-to-know.js';
 import { VigilError } from '../../core/errors.js';
 import { organisationSchema } from '../../warn/organisation.js';
 import { contacts, currentOrganisation, loadOrganisation } from '../../warn/organisation-store.js';
+import { CAP_MEDIA_TYPE, capAlert, type CapSettings } from '../../warn/cap.js';
+import { capFeed, type CapFeedEntry } from '../../warn/cap-feed.js';
 import { listWarnings, warningById, warningHistory, type WarningRow } from '../../warn/warning-reads.js';
 import type { App, ServerContext } from '../context.js';
 import { authHeaders } from '../schemas.js';
 
-const warningsQuery = z.strictObject({
+/** How long a closed warning's all-clear stays in the CAP feed (ms). */
+const ALL_CLEAR_IN_FEED_MS = 24 * 3600 * 1000;
+
+export const warningsQuery = z.strictObject({
   state: z.enum(['open', 'acknowledged', 'all'], { error: 'must be "open", "acknowledged" or "all"' }).optional(),
   mine: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
-const warningParams = z.strictObject({ id: z.string().min(1).max(100, 'must be at most 100 characters') });
-const acknowledgeBody = z.strictObject({
+export const warningParams = z.strictObject({ id: z.string().min(1).max(100, 'must be at most 100 characters') });
+export const acknowledgeBody = z.strictObject({
   version: z.number({ error: 'must be a version number' }).int().min(1).optional(),
   note: z.string({ error: 'must be a string' }).max(2000, 'must be at most 2000 characters').optional(),
 });
 
-export function warningRoutes(app: App, ctx: ServerContext): void {
+export function warningRoutes(app: App, ctx: ServerContext, cap: CapSettings): void {
   const { store } = ctx;
 
   /** A warning as a reader receives it: evidence the reader may not see is withheld. */
@@ -104,6 +113,83 @@ export function warningRoutes(app: App, ctx: ServerContext): void {
         ...(request.body.note !== undefined ? { note: request.body.note } : {}),
       });
       return reply.status(201).send(result);
+    },
+  );
+
+  /** The CAP alert of a warning's current version. */
+  const alertOf = async (w: WarningRow) => {
+    const model = await store.problem(w.problem);
+    const history = await warningHistory(store.db, w.id);
+    const leadingTitle = model?.problem.hypotheses.find((h) => h.id === w.judgment.leading)?.title;
+    return capAlert(
+      {
+        warning: w.id,
+        state: w.state,
+        version: w.version,
+        judgment: w.judgment,
+        versions: history.versions,
+        problem: {
+          id: w.problem,
+          title: model?.problem.title ?? w.problem,
+          levels: Math.max(w.judgment.levelIndex + 1, model?.problem.warning.levels.length ?? 0),
+          ...(leadingTitle !== undefined ? { leadingTitle } : {}),
+        },
+      },
+      cap,
+    );
+  };
+
+  app.get(
+    '/api/v1/warnings/cap',
+    {
+      config: { access: 'problem.read' },
+      schema: {
+        tags: ['warnings'],
+        summary: 'Atom feed (RFC 4287) of the current warnings: one entry per open warning, and per warning closed in the last 24 hours (its all-clear), each linking its CAP 1.2 alert',
+        headers: authHeaders,
+      },
+    },
+    async (_request, reply) => {
+      const now = ctx.now();
+      const current = (await listWarnings(store.db, 'all')).filter((w) => w.state === 'open' || now - Date.parse(w.closedAt ?? w.updatedAt) <= ALL_CLEAR_IN_FEED_MS);
+      const entries: CapFeedEntry[] = [];
+      for (const w of current) {
+        const model = await store.problem(w.problem);
+        entries.push({
+          warning: w.id,
+          state: w.state,
+          version: w.version,
+          problemTitle: model?.problem.title ?? w.problem,
+          level: w.judgment.level,
+          pDangerous: w.judgment.pDangerous,
+          words: w.judgment.words,
+          updated: w.updatedAt,
+          capUrl: `${cap.publicUrl ?? ''}/api/v1/warnings/${encodeURIComponent(w.id)}/cap`,
+        });
+      }
+      const updated = entries.map((e) => e.updated).sort().at(-1) ?? new Date(now).toISOString();
+      const feed = capFeed(entries, { sender: cap.sender, selfUrl: `${cap.publicUrl ?? ''}/api/v1/warnings/cap`, updated });
+      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'no-store').send(feed);
+    },
+  );
+
+  app.get(
+    '/api/v1/warnings/:id/cap',
+    {
+      config: { access: 'problem.read' },
+      schema: {
+        tags: ['warnings'],
+        summary:
+          'The current version as a CAP 1.2 alert (application/cap+xml): Alert, then Update with references as the warning changes, an all-clear Update when it ends; the exact pDangerous, level and colour as parameters; no report named',
+        headers: authHeaders,
+        params: warningParams,
+      },
+    },
+    async (request, reply) => {
+      const w = await warningById(store.db, request.params.id);
+      if (w === undefined) throw new VigilError('NOT_FOUND', `no warning "${request.params.id}"`);
+      const xml = await alertOf(w);
+      return reply.type(`${CAP_MEDIA_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(xml);
     },
   );
 
