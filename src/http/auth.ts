@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { may, type Action, type Principal } from '../app/access.js';
 import type { Accounts, Session } from '../app/accounts.js';
 import type { Store } from '../app/store.js';
-import { VigilError } from '../core/errors.js';
+import { VigilError, isVigilError } from '../core/errors.js';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'vigil_session';
@@ -46,6 +46,19 @@ export async function recordRefusal(store: Store, principal: Principal, action: 
       data: { action, method: request.method, route: request.routeOptions.url ?? '' },
     },
   ]);
+}
+
+/**
+ * Runs `action`; when a rule of its own (beyond the matrix) refuses the principal with
+ * FORBIDDEN, the refusal is recorded like any other, then passed on.
+ */
+export async function refusalsRecorded<T>(store: Store, request: FastifyRequest, action: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isVigilError(error, 'FORBIDDEN') && request.principal !== undefined) await recordRefusal(store, request.principal, action, request);
+    throw error;
+  }
 }
 
 /** Refuses (and records the refusal) unless the request's principal may take `action`. */

@@ -33,7 +33,7 @@ interface RouteCase {
   /**
    * The answer to the request below when the matrix lets the caller make it; per role and kind
    * of credential where the route has a rule of its own beyond the matrix (then 403 FORBIDDEN,
-   * without an `access.refused` event: the matrix did not refuse).
+   * with an `access.refused` event like any refusal).
    */
   readonly ok: number | ((role: Role, kind: Kind) => number);
   /** A valid request, the `n`th of the test run (for unique ids), made by `caller`. */
@@ -332,7 +332,60 @@ const ROUTES: readonly RouteCase[] = [
     ok: 200,
     request: async () => ({ url: '/api/v1/organisation', payload: ORGANISATION }),
   },
+  {
+    method: 'GET',
+    route: '/api/v1/organisation/coverage',
+    access: 'organisation.manage',
+    ok: 200,
+    request: async () => ({ url: '/api/v1/organisation/coverage?days=3' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/problems/:id/dissents',
+    access: 'dissent.file',
+    ok: 201,
+    request: async () => ({ url: '/api/v1/problems/tiny/dissents', payload: { posterior: { calm: 0.7, strike: 0.3 }, rationale: 'access table' } }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/problems/:id/dissents',
+    access: 'problem.read',
+    ok: 200,
+    request: async () => ({ url: '/api/v1/problems/tiny/dissents' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/dissents/:id/withdraw',
+    access: 'dissent.file',
+    ok: 200,
+    // Only the author may withdraw: each caller withdraws a dissent it filed itself (callers
+    // who may not file one ask about a dissent of the analyst's, and are refused first).
+    request: async (caller) => {
+      const mayFile = caller.role !== 'anonymous' && PERMISSIONS['dissent.file'].includes(caller.role);
+      const filed = mayFile
+        ? await server.app.inject({
+            method: 'POST',
+            url: '/api/v1/problems/tiny/dissents',
+            headers: caller.headers,
+            payload: { posterior: { calm: 0.7, strike: 0.3 }, rationale: 'to withdraw' },
+          })
+        : undefined;
+      const own = filed?.statusCode === 201 ? (filed.json() as { dissent: string }).dissent : await analystDissent();
+      return { url: `/api/v1/dissents/${own}/withdraw`, payload: { reason: 'access table' } };
+    },
+  },
 ];
+
+/** A dissent filed by the analyst's token, for callers who cannot file their own. */
+async function analystDissent(): Promise<string> {
+  const filed = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/problems/tiny/dissents',
+    headers: server.tokens.analyst.headers,
+    payload: { posterior: { calm: 0.7, strike: 0.3 }, rationale: 'the analyst' },
+  });
+  return (filed.json() as { dissent: string }).dissent;
+}
 
 let server: TestServer;
 let calls = 0;
@@ -497,7 +550,8 @@ for (const kind of ['users', 'tokens'] as const) {
               status: ok,
             });
             if (ok === 403) expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'FORBIDDEN' } });
-            expect(refusals).toEqual([]);
+            // A route's own rule refuses too, and every refusal of a known caller is an event.
+            expect(refusals).toHaveLength(ok === 403 ? 1 : 0);
           } else {
             expect({ role, status: answer.statusCode }).toEqual({ role, status: 403 });
             expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'FORBIDDEN' } });

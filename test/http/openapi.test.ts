@@ -9,7 +9,8 @@ import { CLEARANCES, ROLES } from '../../src/app/access.js';
 import { CREDIBILITY_GRADES, RELIABILITY_GRADES } from '../../src/core/model.js';
 import type { App } from '../../src/http/context.js';
 import * as schemas from '../../src/http/schemas.js';
-import { acknowledgeBody, warningsQuery } from '../../src/http/routes/warning-routes.js';
+import { acknowledgeBody, coverageQuery, warningsQuery } from '../../src/http/routes/warning-routes.js';
+import { dissentBody, dissentsQuery, withdrawBody } from '../../src/http/routes/dissent-routes.js';
 import { organisationSchema } from '../../src/warn/organisation.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 
@@ -110,6 +111,8 @@ const BODIES: Record<string, z.ZodType> = {
   'POST /api/v1/problems/{id}/reports/{reportId}/regrade': schemas.regradeBody,
   'POST /api/v1/warnings/{id}/acknowledge': acknowledgeBody,
   'PUT /api/v1/organisation': organisationSchema,
+  'POST /api/v1/problems/{id}/dissents': dissentBody,
+  'POST /api/v1/dissents/{id}/withdraw': withdrawBody,
 };
 
 /** The query strings of the API and their zod schemas. */
@@ -121,6 +124,8 @@ const QUERIES: Record<string, z.ZodObject> = {
   'GET /api/v1/events': schemas.eventsQuery,
   'GET /api/v1/export': schemas.exportQuery,
   'GET /api/v1/warnings': warningsQuery,
+  'GET /api/v1/organisation/coverage': coverageQuery,
+  'GET /api/v1/problems/{id}/dissents': dissentsQuery,
 };
 
 /** The routes anyone may call, and what the document says they need (api.md, Log and service). */

@@ -4,18 +4,19 @@ import { VigilError } from '../../core/errors.js';
 import { parseInstant } from '../../core/instant.js';
 import { estimativeWords } from '../../core/words.js';
 import { dissentsOf } from '../../warn/warning-reads.js';
+import { refusalsRecorded } from '../auth.js';
 import type { App, ServerContext } from '../context.js';
 import { authHeaders, instantParam, problemIdParams } from '../schemas.js';
 
-const dissentBody = z.strictObject({
+export const dissentBody = z.strictObject({
   posterior: z.record(z.string().min(1).max(200), z.number({ error: 'must be a probability' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'), {
     error: 'must map every hypothesis id to your probability',
   }),
   rationale: z.string({ error: 'must be a string' }).min(1, 'must not be empty: say why').max(20_000, 'must be at most 20000 characters'),
 });
-const withdrawBody = z.strictObject({ reason: z.string({ error: 'must be a string' }).max(2000, 'must be at most 2000 characters').optional() });
+export const withdrawBody = z.strictObject({ reason: z.string({ error: 'must be a string' }).max(2000, 'must be at most 2000 characters').optional() });
 const dissentParams = z.strictObject({ id: z.string().min(1).max(100, 'must be at most 100 characters') });
-const dissentsQuery = z.strictObject({ at: instantParam.optional() });
+export const dissentsQuery = z.strictObject({ at: instantParam.optional() });
 
 export function dissentRoutes(app: App, ctx: ServerContext): void {
   const { store } = ctx;
@@ -58,6 +59,6 @@ export function dissentRoutes(app: App, ctx: ServerContext): void {
       config: { access: 'dissent.file' },
       schema: { tags: ['dissent'], summary: 'Withdraw your dissent (only its author may; it stays in the record)', headers: authHeaders, params: dissentParams, body: withdrawBody },
     },
-    async (request) => ctx.warnings.withdrawDissent(request.params.id, request.principal!, request.body.reason),
+    async (request) => refusalsRecorded(store, request, 'dissent.withdraw', () => ctx.warnings.withdrawDissent(request.params.id, request.principal!, request.body.reason)),
   );
 }

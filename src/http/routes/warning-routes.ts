@@ -7,11 +7,13 @@ import { z } from 'zod';
 import type { Principal } from '../../app/access.js';
 import { hiddenReports } from '../../app/need-to-know.js';
 import { VigilError } from '../../core/errors.js';
+import { coverageGaps } from '../../warn/coverage.js';
 import { organisationSchema } from '../../warn/organisation.js';
 import { contacts, currentOrganisation, loadOrganisation } from '../../warn/organisation-store.js';
 import { CAP_MEDIA_TYPE, capAlert, type CapSettings } from '../../warn/cap.js';
 import { capFeed, type CapFeedEntry } from '../../warn/cap-feed.js';
 import { listWarnings, warningById, warningHistory, type WarningRow } from '../../warn/warning-reads.js';
+import { refusalsRecorded } from '../auth.js';
 import type { App, ServerContext } from '../context.js';
 import { authHeaders } from '../schemas.js';
 
@@ -23,6 +25,9 @@ export const warningsQuery = z.strictObject({
   mine: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 export const warningParams = z.strictObject({ id: z.string().min(1).max(100, 'must be at most 100 characters') });
+export const coverageQuery = z.strictObject({
+  days: z.coerce.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1').max(366, 'must be at most 366').optional(),
+});
 export const acknowledgeBody = z.strictObject({
   version: z.number({ error: 'must be a version number' }).int().min(1).optional(),
   note: z.string({ error: 'must be a string' }).max(2000, 'must be at most 2000 characters').optional(),
@@ -107,11 +112,11 @@ export function warningRoutes(app: App, ctx: ServerContext, cap: CapSettings): v
       },
     },
     async (request, reply) => {
-      const result = await ctx.warnings.acknowledge(request.params.id, request.principal!, {
+      const result = await refusalsRecorded(store, request, 'warning.acknowledge', () => ctx.warnings.acknowledge(request.params.id, request.principal!, {
         via: request.session !== undefined ? 'in-app' : 'api',
         ...(request.body.version !== undefined ? { version: request.body.version } : {}),
         ...(request.body.note !== undefined ? { note: request.body.note } : {}),
-      });
+      }));
       return reply.status(201).send(result);
     },
   );
@@ -203,6 +208,20 @@ export function warningRoutes(app: App, ctx: ServerContext, cap: CapSettings): v
     async (request) => {
       const { seq, organisation } = await loadOrganisation(store, request.body, request.principal!.id);
       return { seq, people: organisation.people.length, roles: organisation.roles.length, policies: organisation.policies.length };
+    },
+  );
+
+  app.get(
+    '/api/v1/organisation/coverage',
+    {
+      config: { access: 'organisation.manage' },
+      schema: { tags: ['warnings'], summary: 'Roles that will have nobody reachable in the next `days` (default 7): holder, deputies and delegates all away', headers: authHeaders, querystring: coverageQuery },
+    },
+    async (request) => {
+      const { organisation } = await currentOrganisation(store);
+      const from = ctx.now();
+      const to = from + (request.query.days ?? 7) * 24 * 3_600_000;
+      return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), gaps: coverageGaps(organisation, from, to) };
     },
   );
 
