@@ -7,7 +7,7 @@ import type { SqlDatabase } from './sql.js';
 import { WARNING_CREATE, WARNING_TABLES } from './warning-projection.js';
 
 /** Bump when the tables below change; older tables are dropped and rebuilt from the log. */
-export const PROJECTION_SCHEMA_VERSION = 4;
+export const PROJECTION_SCHEMA_VERSION = 5;
 
 const TABLES = ['proj_current', 'proj_problem_versions', 'proj_reports', 'proj_corrections', 'proj_levels', 'proj_snapshots', 'proj_meta', ...WARNING_TABLES];
 

@@ -8,6 +8,7 @@ import { parseInstant } from '../core/instant.js';
 import type { StoredEvent } from '../log/event.js';
 import type { SqlDatabase } from './sql.js';
 import {
+  BRIEFING_SENT,
   DELIVERY_ATTEMPTED,
   ESCALATION_EXHAUSTED,
   ESCALATION_WAITING,
@@ -19,6 +20,7 @@ import {
   WARNING_UPDATED,
   DISSENT_FILED,
   DISSENT_WITHDRAWN,
+  type BriefingSentData,
   type DeliveryAttemptedData,
   type DissentFiledData,
   type EscalationWaitingData,
@@ -27,7 +29,7 @@ import {
   type WarningVersionData,
 } from './warning-events.js';
 
-export const WARNING_TABLES = ['warn_dissents', 'warn_organisation', 'warn_warnings', 'warn_versions', 'warn_notifications', 'warn_acks', 'warn_deliveries', 'warn_timers'];
+export const WARNING_TABLES = ['warn_dissents', 'warn_organisation', 'warn_warnings', 'warn_versions', 'warn_notifications', 'warn_acks', 'warn_deliveries', 'warn_timers', 'warn_briefings'];
 
 export const WARNING_CREATE = [
   'CREATE TABLE warn_organisation (seq BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL, actor TEXT NOT NULL, body TEXT NOT NULL)',
@@ -50,6 +52,8 @@ export const WARNING_CREATE = [
   `CREATE TABLE warn_dissents (id TEXT PRIMARY KEY, problem TEXT NOT NULL, author TEXT NOT NULL, state TEXT NOT NULL,
      filed_ms BIGINT NOT NULL, withdrawn_ms BIGINT, body TEXT NOT NULL, withdrawal TEXT)`,
   'CREATE INDEX warn_dissents_by_problem ON warn_dissents (problem, filed_ms)',
+  // The daily briefings sent: one row per person and local day.
+  'CREATE TABLE warn_briefings (person TEXT NOT NULL, day TEXT NOT NULL, seq BIGINT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (person, day))',
 ];
 
 function ms(iso: string): number {
@@ -159,6 +163,13 @@ export async function applyWarningEvents(tx: SqlDatabase, events: readonly Store
       case DISSENT_WITHDRAWN:
         await tx.run("UPDATE warn_dissents SET state = 'withdrawn', withdrawn_ms = ?, withdrawal = ? WHERE id = ?", [at, JSON.stringify(event.data), String(event.data.dissent)]);
         break;
+      case BRIEFING_SENT: {
+        const d = event.data as unknown as BriefingSentData;
+        // A second event for one person and day (two servers racing) changes nothing.
+        const known = await tx.all('SELECT 1 AS x FROM warn_briefings WHERE person = ? AND day = ?', [d.person, d.day]);
+        if (known.length === 0) await tx.run('INSERT INTO warn_briefings (person, day, seq, at_ms) VALUES (?, ?, ?, ?)', [d.person, d.day, event.seq, at]);
+        break;
+      }
       default:
         break;
     }

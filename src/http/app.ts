@@ -4,6 +4,7 @@
  * that forbids inline scripts, rate limits, the OpenAPI document generated from the zod
  * schemas that validate requests; one error handler; one authentication hook.
  */
+import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -19,6 +20,8 @@ import type { App, ServerContext } from './context.js';
 import { errorAnswer, installErrorHandling } from './errors.js';
 import { LiveFeed } from './live.js';
 import { Metrics } from './metrics.js';
+import { AckTokens } from '../warn/ack-token.js';
+import { ackRoutes } from './routes/ack-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { logRoutes } from './routes/log-routes.js';
 import { problemRoutes } from './routes/problem-routes.js';
@@ -52,6 +55,8 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** The warning engine (started and stopped with the app); default one with the in-app channel only. */
   readonly warnings?: WarningEngine;
+  /** Verifies the acknowledgment links of warning emails; default a random secret (no link verifies). */
+  readonly ackTokens?: AckTokens;
   /** The CAP `sender` of warning alerts (no spaces, commas, `<` or `&`). Default `vigil@localhost`. */
   readonly capSender?: string;
   /** The address people reach this server at: absolute links in CAP alerts and their feed. */
@@ -185,6 +190,7 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl.replace(/\/$/, '') } : {}),
   });
   dissentRoutes(app, context);
+  ackRoutes(app, context, options.ackTokens ?? new AckTokens(randomBytes(32)));
 
   await app.ready();
   live.start();

@@ -9,6 +9,10 @@ import { dirname, join } from 'node:path';
 import { Accounts } from '../app/accounts.js';
 import { WarningEngine } from '../warn/engine.js';
 import { WebhookChannel } from '../warn/webhook-channel.js';
+import { AckTokens } from '../warn/ack-token.js';
+import { BriefingScheduler } from '../warn/briefing-scheduler.js';
+import { EmailChannel } from '../warn/email-channel.js';
+import { SmtpMailer } from '../warn/smtp-mailer.js';
 import { Store } from '../app/store.js';
 import { buildApp, type VigilApp } from './app.js';
 import type { Settings } from './settings.js';
@@ -17,6 +21,8 @@ import { findWebRoot } from './web-ui.js';
 export interface RunningServer extends VigilApp {
   readonly store: Store;
   readonly accounts: Accounts;
+  /** The daily briefings, when email is configured (`smtpUrl`). */
+  readonly briefing?: BriefingScheduler;
   /** The address it listens on, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
   /** Stops the server and closes the store (idempotent). */
@@ -41,6 +47,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
   });
   let built: VigilApp | undefined;
+  let mailer: SmtpMailer | undefined;
   try {
     const accounts = await Accounts.open(store, options.clock !== undefined ? { clock: options.clock } : {});
     const admin = await accounts.ensureAdmin(options.adminPassword ?? nonEmpty(process.env.VIGIL_ADMIN_PASSWORD));
@@ -49,8 +56,14 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       secret: settings.webhookSecret ?? (await ownerOnlySecret(join(settings.data, 'webhook-secret'))),
       ...(settings.publicUrl !== undefined ? { publicUrl: settings.publicUrl } : {}),
     });
+    const ackTokens = new AckTokens(settings.ackSecret ?? (await ownerOnlySecret(join(settings.data, 'ack-secret'))));
+    // Links point at the public address, else at the address listened on (known after listen).
+    let listening: string | undefined = undefined;
+    const publicUrl = () => settings.publicUrl ?? listening;
+    mailer = settings.smtpUrl !== undefined ? new SmtpMailer({ url: settings.smtpUrl, from: settings.mailFrom ?? DEFAULT_MAIL_FROM }) : undefined;
+    const email = mailer !== undefined ? [new EmailChannel({ mailer, tokens: ackTokens, publicUrl, ...(options.clock !== undefined ? { clock: options.clock } : {}) })] : [];
     const warnings = new WarningEngine(store, {
-      channels: [webhooks],
+      channels: [webhooks, ...email],
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       onError: (error) => built?.app.log.error({ err: error }, 'warning engine'),
     });
@@ -58,6 +71,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       store,
       accounts,
       warnings,
+      ackTokens,
       logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel },
       requestsPerMinute: settings.requestsPerMinute,
       signInPerMinute: settings.signInPerMinute,
@@ -69,25 +83,39 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
     });
     const url = await built.app.listen({ host: settings.host, port: settings.port });
-    let closing: Promise<void> | undefined;
+    listening = url;
     const app = built.app;
+    const briefing =
+      mailer !== undefined
+        ? new BriefingScheduler(store, { mailer, publicUrl, ...(options.clock !== undefined ? { clock: options.clock } : {}), onError: (error) => app.log.error({ err: error }, 'daily briefing') })
+        : undefined;
+    briefing?.start();
+    const openMailer = mailer;
+    let closing: Promise<void> | undefined;
     return {
       ...built,
       store,
       accounts,
       url,
+      ...(briefing !== undefined ? { briefing } : {}),
       close: () =>
         (closing ??= (async () => {
+          await briefing?.stop();
           await app.close();
+          await openMailer?.close();
           await store.close();
         })()),
     };
   } catch (error) {
     await built?.app.close().catch(() => undefined);
+    await mailer?.close();
     await store.close();
     throw error;
   }
 }
+
+/** The From of emails when `mailFrom` is not set. */
+export const DEFAULT_MAIL_FROM = 'Vigil <vigil@localhost>';
 
 /** Reads a secret file, creating it (random, owner-only) when absent. */
 async function ownerOnlySecret(path: string): Promise<string> {

@@ -28,6 +28,9 @@ export const settingsSchema = z.strictObject({
   trustProxy: flag.optional(),
   webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
   publicUrl: z.url('must be an http(s) URL').optional(),
+  smtpUrl: z.string().regex(/^smtps?:\/\/[^\s/?#]+\/?(\?[^\s#]*)?$/, 'must be smtp://[user:pass@]host[:port] or smtps://...').optional(),
+  mailFrom: z.string().min(3).max(320).regex(/@/, 'must be an address: vigil@example.org or "Vigil <vigil@example.org>"').optional(),
+  ackSecret: z.string().min(16, 'must be at least 16 characters').optional(),
   capSender: z.string().regex(/^[^\s,<&]{1,255}$/u, 'must be 1 to 255 characters without spaces, ",", "<" or "&" (a CAP sender, e.g. vigil@example.org)').optional(),
 });
 
@@ -47,6 +50,12 @@ export interface Settings {
   readonly trustProxy: boolean;
   /** The HMAC secret of webhook signatures; default `<data>/webhook-secret`, created on first start. */
   readonly webhookSecret?: string;
+  /** The SMTP server warning emails and briefings go through; no email without it. */
+  readonly smtpUrl?: string;
+  /** The From of every email; default `Vigil <vigil@localhost>`. */
+  readonly mailFrom?: string;
+  /** The HMAC secret of acknowledgment links; default `<data>/ack-secret`, created on first start. */
+  readonly ackSecret?: string;
   /** The address people reach this server at (links in webhooks, emails and CAP alerts). */
   readonly publicUrl?: string;
   /** The CAP `sender` of warning alerts; default `vigil@localhost`. */
@@ -68,6 +77,9 @@ export const ENVIRONMENT: Readonly<Record<string, keyof SettingsInput>> = {
   VIGIL_TRUST_PROXY: 'trustProxy',
   VIGIL_WEBHOOK_SECRET: 'webhookSecret',
   VIGIL_PUBLIC_URL: 'publicUrl',
+  VIGIL_SMTP_URL: 'smtpUrl',
+  VIGIL_MAIL_FROM: 'mailFrom',
+  VIGIL_ACK_SECRET: 'ackSecret',
   VIGIL_CAP_SENDER: 'capSender',
 };
 
@@ -121,6 +133,9 @@ export async function resolveSettings(flags: SettingsInput, env: NodeJS.ProcessE
     trustProxy: merged.trustProxy ?? false,
     ...(merged.webhookSecret !== undefined ? { webhookSecret: merged.webhookSecret } : {}),
     ...(merged.publicUrl !== undefined ? { publicUrl: merged.publicUrl.replace(/\/$/, '') } : {}),
+    ...(merged.smtpUrl !== undefined ? { smtpUrl: merged.smtpUrl } : {}),
+    ...(merged.mailFrom !== undefined ? { mailFrom: merged.mailFrom } : {}),
+    ...(merged.ackSecret !== undefined ? { ackSecret: merged.ackSecret } : {}),
     ...(merged.capSender !== undefined ? { capSender: merged.capSender } : {}),
   };
 }

@@ -56,12 +56,30 @@ const policySchema = z.strictObject({
   levels: z.record(id, z.array(stepSchema).max(50)),
 });
 
+/** When the daily briefing goes out: a local time of day in an IANA time zone. */
+const briefingSchema = z.strictObject({
+  time: z.string({ error: 'must be a time of day' }).regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a local time "HH:MM" (00:00-23:59)'),
+  timeZone: z.string({ error: 'must be a time zone' }).max(100).refine(isTimeZone, 'must be an IANA time zone, e.g. "Europe/London" or "UTC"'),
+});
+
 export const organisationSchema = z.strictObject({
   people: z.array(personSchema).max(10_000),
   roles: z.array(roleSchema).max(1_000),
   absences: z.array(absenceSchema).max(10_000).default([]),
   policies: z.array(policySchema).max(1_000).default([]),
+  /** The daily briefing email to everyone who follows a problem; none without it. */
+  briefing: briefingSchema.optional(),
 });
+
+/** True for a time zone name the runtime knows (Intl). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type OrganisationDocument = z.output<typeof organisationSchema>;
 export type Person = z.output<typeof personSchema>;
@@ -74,7 +92,10 @@ export interface Organisation {
   readonly roles: readonly { id: string; title: string; holder: string; deputies: readonly string[] }[];
   readonly absences: readonly { person: string; from: string; to: string; delegate?: string }[];
   readonly policies: readonly Policy[];
+  readonly briefing?: Briefing;
 }
+
+export type Briefing = z.output<typeof briefingSchema>;
 
 export type Channel = 'in-app' | 'email' | 'webhook';
 
@@ -133,6 +154,7 @@ export function withoutContacts(doc: OrganisationDocument): Organisation {
     roles: doc.roles.map((r) => ({ id: r.id, title: r.title, holder: r.holder, deputies: [...r.deputies] })),
     absences: doc.absences.map((a) => ({ person: a.person, from: a.from, to: a.to, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}) })),
     policies: doc.policies,
+    ...(doc.briefing !== undefined ? { briefing: { ...doc.briefing } } : {}),
   };
 }
 
