@@ -47,6 +47,19 @@ interface ReplayState {
   sinceSnapshot: number;
 }
 
+/** A problem's replay in memory: see `Projector.liveState`. */
+export interface LiveState {
+  readonly version: number;
+  readonly problem: Problem;
+  /** The counted reports (a copy). */
+  counted(): Report[];
+  /** pDangerous and the leading hypothesis at `at` (ms, not before `lastInstant`), in O(indicators). */
+  quick(at: number): { pDangerous: number; leading: string };
+  readonly lastInstant: number;
+  /** The level index after the evaluation at `lastInstant`. */
+  readonly level: number;
+}
+
 /** Parses an event's `at` into ms. */
 export function eventTime(event: Pick<StoredEvent, 'at'>): number {
   return parseInstant(event.at) ?? 0;
@@ -93,10 +106,20 @@ export class Projector {
    * the last evaluation instant and the level after it. Undefined when there is none or it is
    * to be rebuilt (the caller then asks the projections).
    */
-  liveState(problemId: string): { version: number; problem: Problem; counted: Report[]; lastInstant: number; level: number } | undefined {
+  liveState(problemId: string): LiveState | undefined {
     const state = this.#states.get(problemId);
     if (state === undefined || this.#dirty.has(problemId)) return undefined;
-    return { version: state.version, problem: state.problem, counted: state.assessor.countedReports(), lastInstant: state.lastInstant, level: state.level };
+    return {
+      version: state.version,
+      problem: state.problem,
+      counted: () => state.assessor.countedReports(),
+      quick: (at) => {
+        const quick = state.assessor.evaluate(at);
+        return { pDangerous: quick.pDangerous, leading: quick.leading };
+      },
+      lastInstant: state.lastInstant,
+      level: state.level,
+    };
   }
 
   /** The seq of the last event applied. */

@@ -318,10 +318,25 @@ export class Store {
     const live = this.projector.liveState(problemId);
     const corrected = live === undefined ? [] : await this.db.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problemId]);
     if (live === undefined || at < live.lastInstant || corrected.length > 0) return this.assess(problemId, at, { ignored: 'count' });
-    const snapshot = snapshotAt(live.problem, live.counted, at);
+    const snapshot = snapshotAt(live.problem, live.counted(), at);
     const levels = live.problem.warning.levels;
     const index = at === live.lastInstant ? live.level : nextLevelIndex(live.problem.warning, live.level, snapshot.pDangerous);
     return { ...snapshot, level: levels[index]?.id ?? '', version: live.version, ignoredCount: 0 };
+  }
+
+  /**
+   * The level, pDangerous and leading hypothesis of a problem at `at` (at or after its latest
+   * report) in O(indicators), from the replay in memory; undefined when it is not at hand (then
+   * use `assessLatest`). Enough to decide whether anything changed.
+   */
+  async quickLatest(problemId: string, at: number): Promise<{ level: string; levelIndex: number; pDangerous: number; leading: string } | undefined> {
+    const live = this.projector.liveState(problemId);
+    if (live === undefined || at < live.lastInstant) return undefined;
+    const corrected = await this.db.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problemId]);
+    if (corrected.length > 0) return undefined;
+    const { pDangerous, leading } = live.quick(at);
+    const levelIndex = at === live.lastInstant ? live.level : nextLevelIndex(live.problem.warning, live.level, pDangerous);
+    return { level: live.problem.warning.levels[levelIndex]?.id ?? '', levelIndex, pDangerous, leading };
   }
 
   async close(): Promise<void> {

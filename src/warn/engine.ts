@@ -220,9 +220,14 @@ export class WarningEngine {
     const { organisation } = await currentOrganisation(this.store);
     const policy = organisation.policies.find((p) => p.problem === problem);
     const open = await openWarningOf(this.store.db, problem);
-    const { judgment } = await this.judge(problem);
     const materialChange = open?.policy.materialChange ?? policy?.materialChange ?? DEFAULT_MATERIAL_CHANGE;
-    const decision = decideWarning(open === undefined ? undefined : { id: open.id, version: open.version, judgment: open.judgment }, judgment, materialChange);
+    const current = open === undefined ? undefined : { id: open.id, version: open.version, judgment: open.judgment };
+    // Most evaluations change nothing: decide on the quick figures first (O(indicators)), and
+    // assess in full (evidence, advice) only when a warning opens, changes or closes.
+    const quick = await this.store.quickLatest(problem, this.#now());
+    if (quick !== undefined && decideWarning(current, { ...quick, at: '', words: '', evidence: [], collect: [] }, materialChange).kind === 'none') return;
+    const { judgment } = await this.judge(problem);
+    const decision = decideWarning(current, judgment, materialChange);
     const data = { judgment: judgment as unknown as Record<string, unknown> };
     switch (decision.kind) {
       case 'none':

@@ -42,7 +42,13 @@ for (const fixture of STORES) {
       }
       for (const hours of [0, 1, 6, 48, 24 * 30]) {
         const at = last + hours * 3_600_000;
-        expect(differ(await store.assessLatest(problem.id, at), await store.assess(problem.id, at, { ignored: 'count' })), `${hours} h`).toEqual([]);
+        const full = await store.assess(problem.id, at, { ignored: 'count' });
+        expect(differ(await store.assessLatest(problem.id, at), full), `${hours} h`).toEqual([]);
+        const quick = await store.quickLatest(problem.id, at);
+        expect(quick, `${hours} h`).toBeDefined();
+        expect(quick!.level).toBe(full.level);
+        expect(quick!.leading).toBe(full.leading);
+        expect(quick!.pDangerous).toBeCloseTo(full.pDangerous, 9);
       }
     });
 
@@ -51,6 +57,7 @@ for (const fixture of STORES) {
       const before = last - 86_400_000;
       expect(differ(await store.assessLatest(problem.id, before), await store.assess(problem.id, before, { ignored: 'count' }))).toEqual([]);
       await store.retractReport(problem.id, reports.at(-1)!.id, 'test', 't');
+      expect(await store.quickLatest(problem.id, Date.now())).toBeUndefined();
       const after = Date.now() + 1;
       expect(differ(await store.assessLatest(problem.id, after), await store.assess(problem.id, after, { ignored: 'count' }))).toEqual([]);
     });
