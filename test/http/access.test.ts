@@ -374,6 +374,16 @@ const ROUTES: readonly RouteCase[] = [
       return { url: `/api/v1/dissents/${own}/withdraw`, payload: { reason: 'access table' } };
     },
   },
+  // Acknowledgment links from emails: public (the token is the credential); a token that is not
+  // one is a 400 page for everyone (test/warn/email.test.ts follows real links).
+  { method: 'GET', route: '/api/v1/ack/:token', access: 'public', ok: 400, request: async () => ({ url: '/api/v1/ack/not-a-token' }) },
+  {
+    method: 'POST',
+    route: '/api/v1/ack/:token',
+    access: 'public',
+    ok: 400,
+    request: async () => ({ url: '/api/v1/ack/not-a-token', payload: 'confirm=yes', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+  },
 ];
 
 /** A dissent filed by the analyst's token, for callers who cannot file their own. */
@@ -569,7 +579,7 @@ for (const kind of ['users', 'tokens'] as const) {
 
 describe('anonymous callers', () => {
   const anonymous: Caller = { role: 'anonymous', headers: {} };
-  const open = new Set(['GET /healthz', 'GET /api/docs', 'POST /api/v1/session', 'GET /metrics']);
+  const open = new Set(['GET /healthz', 'GET /api/docs', 'POST /api/v1/session', 'GET /metrics', 'GET /api/v1/ack/:token', 'POST /api/v1/ack/:token']);
 
   it.each(ROUTES.map((route) => [`${route.method} ${route.route}`, route] as const))(
     '%s',
