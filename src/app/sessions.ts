@@ -121,7 +121,10 @@ export class Sessions {
     const now = this.now();
     const session = await this.#live(secret, now);
     if (session !== undefined) {
-      await this.store.db.run('UPDATE auth_sessions SET last_seen_ms = ? WHERE id = ?', [now, session.sessionId]);
+      // A busy session writes its last use at most every tenth of its idle limit (and 30 s),
+      // not once per request.
+      const step = Math.min(30_000, this.limits.sessionIdleMs / 10);
+      await this.store.db.run('UPDATE auth_sessions SET last_seen_ms = ? WHERE id = ? AND last_seen_ms <= ?', [now, session.sessionId, now - step]);
     }
     return session;
   }
