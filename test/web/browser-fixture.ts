@@ -91,15 +91,17 @@ export async function startWebServer(count = 40): Promise<WebServer> {
     await server.store.defineProblem(problem, 'test');
     const all = parseReportsText(readFileSync(new URL('reports.jsonl', example), 'utf8'), 'jsonl', problem).reports;
     const reports = [...all].sort((a, b) => a.received - b.received).slice(0, count);
-    const first = reports[0]!.received;
-    const last = reports[reports.length - 1]!.received;
-    const end = Date.now() - 10 * 60_000;
-    const factor = Math.max(1, (last - first) / (6 * 3600_000));
-    const moved: IncomingReport[] = reports.map((r: Report) => {
-      const received = end - (last - r.received) / factor;
-      return { report: { ...r, received, at: received - (r.received - r.at) / factor }, classification: markingOf(r.source) };
-    });
-    await server.store.recordReports(PROBLEM_ID, moved, { actor: 'test', backfill: true });
+    if (reports.length > 0) {
+      const first = reports[0]!.received;
+      const last = reports[reports.length - 1]!.received;
+      const end = Date.now() - 10 * 60_000;
+      const factor = Math.max(1, (last - first) / (6 * 3600_000));
+      const moved: IncomingReport[] = reports.map((r: Report) => {
+        const received = end - (last - r.received) / factor;
+        return { report: { ...r, received, at: received - (r.received - r.at) / factor }, classification: markingOf(r.source) };
+      });
+      await server.store.recordReports(PROBLEM_ID, moved, { actor: 'test', backfill: true });
+    }
 
     for (const user of USERS) await server.accounts.createUser({ username: user.name, password: PASSWORD, roles: user.roles, clearance: user.clearance }, 'test');
     const analyst = await server.accounts.createToken({ name: 'sensor feed', roles: ['analyst'], clearance: 'UNCLASSIFIED' }, 'test');
