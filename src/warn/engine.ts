@@ -112,14 +112,14 @@ export class WarningEngine {
         if (!e.type.startsWith('report.') && e.type !== 'problem.defined') continue;
         if (this.#pending.has(e.stream)) continue;
         this.#pending.add(e.stream);
-        void this.#serial(() => {
+        this.#background(() => {
           this.#pending.delete(e.stream);
           return this.evaluate(e.stream);
         });
       }
-      if (events.some((e) => e.type === 'organisation.defined')) void this.#serial(() => this.evaluateAll());
+      if (events.some((e) => e.type === 'organisation.defined')) this.#background(() => this.evaluateAll());
     });
-    this.#interval = setInterval(() => void this.#serial(() => this.tick()), this.options.tickMs ?? 1_000);
+    this.#interval = setInterval(() => this.#background(() => this.tick()), this.options.tickMs ?? 1_000);
     this.#interval.unref();
   }
 
@@ -139,10 +139,16 @@ export class WarningEngine {
     }
   }
 
+  /** Runs `task` after the operations queued before it; its failure is the caller's to handle. */
   #serial<T>(task: () => Promise<T>): Promise<T> {
     const result = this.#running.then(task, task);
-    this.#running = result.catch((error: unknown) => this.options.onError?.(error));
+    this.#running = result.catch(() => undefined);
     return result;
+  }
+
+  /** Queues an operation nobody awaits: its failure is told to `onError`. */
+  #background(task: () => Promise<unknown>): void {
+    this.#serial(task).catch((error: unknown) => this.options.onError?.(error));
   }
 
   #now(): number {
