@@ -104,7 +104,7 @@ export function HistoryChart({ points, levels, changes, reports, end, onPick }: 
         ))}
         {changes.map((change) => (
           <line key={`${change.at}-${change.to}`} className="change-line" x1={x(Date.parse(change.at))} x2={x(Date.parse(change.at))} y1={MARGIN.top} y2={MARGIN.top + plotH}>
-            <title>{`${utc(change.at)}: ${change.from} → ${change.to} at ${percent(change.pDangerous)}`}</title>
+            <title>{`${utc(change.at)}: ${change.from} → ${change.to} at ${percent(change.pDangerous)} (${estimativeWords(change.pDangerous)})`}</title>
           </line>
         ))}
         <path className="history-line" d={line} />

@@ -143,8 +143,8 @@ export function WatchFloorPage() {
         </table>
       )}
       <NotYetBuilt title="Warnings inbox" id="warnings-inbox">
-        Warnings raised by the escalation engine, with who was notified and who acknowledged, will be listed here once the warnings feature
-        is built. Until then, a problem's level above is the warning.
+        The warnings raised by the escalation engine, with who was notified and who acknowledged, will be listed here; the web UI does not
+        show them yet. Until it does, a problem's level above is the warning.
       </NotYetBuilt>
     </main>
   );

@@ -1,7 +1,6 @@
 /** The competing hypotheses with their probabilities now (or as of the inquiry instant). */
 import type { Assessment, Problem } from '../../api/types.js';
 import { Probability, ProbabilityBar } from '../../components/Probability.js';
-import { percent } from '../../lib/format.js';
 
 export function HypothesesPanel({ problem, assessment }: { problem: Problem; assessment: Assessment }) {
   const known = new Set(problem.hypotheses.map((h) => h.id));
@@ -15,9 +14,6 @@ export function HypothesesPanel({ problem, assessment }: { problem: Problem; ass
         <tr>
           <th scope="col">Hypothesis</th>
           <th scope="col">Probability</th>
-          <th scope="col" className="num">
-            Prior
-          </th>
         </tr>
       </thead>
       <tbody>
@@ -29,7 +25,15 @@ export function HypothesesPanel({ problem, assessment }: { problem: Problem; ass
               <th scope="row">
                 <span className="hyp-title">{h.title}</span>
                 <span className="hyp-tags">
-                  <span className="muted small">{h.id}</span>
+                  <span className="muted small">
+                    {h.id}
+                    {h.prior !== undefined && (
+                      <>
+                        {' '}
+                        · prior <Probability p={h.prior} />
+                      </>
+                    )}
+                  </span>
                   {h.dangerous && <span className="tag tag-danger">dangerous</span>}
                   {leading && <span className="tag tag-lead">leading</span>}
                 </span>
@@ -38,7 +42,6 @@ export function HypothesesPanel({ problem, assessment }: { problem: Problem; ass
                 <ProbabilityBar p={p} tone={h.dangerous ? 'danger' : leading ? 'lead' : 'neutral'} />
                 <Probability p={p} />
               </td>
-              <td className="num muted">{h.prior === undefined ? '—' : percent(h.prior)}</td>
             </tr>
           );
         })}
