@@ -28,6 +28,7 @@ import { problemRoutes } from './routes/problem-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { warningRoutes } from './routes/warning-routes.js';
 import { dissentRoutes } from './routes/dissent-routes.js';
+import { inquiryRoutes } from './routes/inquiry-routes.js';
 import { DEFAULT_CAP_RESTRICTION, DEFAULT_CAP_SENDER, isCapSender } from '../warn/cap.js';
 import { WarningEngine } from '../warn/engine.js';
 import { isLoopback, serviceRoutes } from './routes/service-routes.js';
@@ -63,6 +64,8 @@ export interface AppOptions {
   readonly publicUrl?: string;
   /** A built web UI (dist/web) to serve at `/`; none when absent. `vigil serve` serves the one `npm run build` made. */
   readonly webRoot?: string;
+  /** Told of every route as it is registered (the fuzz tests check that none goes unfuzzed). */
+  readonly onRoute?: (route: { readonly method: string | readonly string[]; readonly url: string }) => void;
 }
 
 export interface VigilApp {
@@ -91,6 +94,8 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
       void reply.status(status).header('x-content-type-options', 'nosniff').send(body);
     },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+  const onRoute = options.onRoute;
+  if (onRoute !== undefined) app.addHook('onRoute', (route) => onRoute(route));
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -104,7 +109,10 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     await store.append([{ type: 'report.read', stream: 'system', actor: principal.id, data: { via, reports: reads.map((r) => ({ ...r })) } }]);
   };
   const live = new LiveFeed(store, metrics, recordReads);
-  const warnings = options.warnings ?? new WarningEngine(store, { clock, onError: (error) => app.log.error({ err: error }, 'warning engine') });
+  // The engine also reports the refusals it answers a caller with (no such warning, not the
+  // dissent's author): those are the client's errors, not the server's.
+  const engineError = (error: unknown) => (errorAnswer(error).status < 500 ? app.log.info({ err: error }, 'warning engine refused') : app.log.error({ err: error }, 'warning engine'));
+  const warnings = options.warnings ?? new WarningEngine(store, { clock, onError: engineError });
   const context: ServerContext = { store, accounts, metrics, live, warnings, now: () => clock().getTime(), recordReads };
 
   await app.register(fastifyCookie);
@@ -120,6 +128,8 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],
+        // Plain HTTP on a LAN must keep working: the browser must not rewrite asset URLs to https.
+        upgradeInsecureRequests: null,
       },
     },
     strictTransportSecurity: false,
@@ -190,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl.replace(/\/$/, '') } : {}),
   });
   dissentRoutes(app, context);
+  inquiryRoutes(app, context);
   ackRoutes(app, context, options.ackTokens ?? new AckTokens(randomBytes(32)));
 
   await app.ready();
