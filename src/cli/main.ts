@@ -15,6 +15,10 @@ import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { orgCommand } from './commands/org.js';
 import { userCommand } from './commands/user.js';
+import { outcomeCommand } from './commands/outcome.js';
+import { scoreCommand } from './commands/score.js';
+import { inquiryCommand } from './commands/inquiry.js';
+import { counterfactualCommand } from './commands/counterfactual.js';
 import { isVigilError } from '../core/errors.js';
 
 const COMMANDS: readonly Command[] = [
@@ -30,6 +34,10 @@ const COMMANDS: readonly Command[] = [
   keysCommand,
   userCommand,
   orgCommand,
+  outcomeCommand,
+  scoreCommand,
+  inquiryCommand,
+  counterfactualCommand,
 ];
 
 function version(): string {

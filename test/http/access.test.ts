@@ -384,6 +384,36 @@ const ROUTES: readonly RouteCase[] = [
     ok: 400,
     request: async () => ({ url: '/api/v1/ack/not-a-token', payload: 'confirm=yes', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
   },
+  // Inquiry and calibration (test/inquiry/ holds their own tests).
+  {
+    method: 'POST',
+    route: '/api/v1/problems/:id/outcome',
+    access: 'problem.write',
+    ok: 201,
+    request: async () => ({ url: '/api/v1/problems/tiny/outcome', payload: { hypothesis: 'strike', at: '2023-10-07T05:00:00Z', note: 'access table' } }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/problems/:id/scores',
+    access: 'problem.read',
+    ok: 200,
+    request: async () => ({ url: '/api/v1/problems/tiny/scores?from=2023-10-07T00:00:00Z&to=2023-10-07T06:00:00Z&every=1h' }),
+  },
+  { method: 'GET', route: '/api/v1/scores/reliability', access: 'problem.read', ok: 200, request: async () => ({ url: '/api/v1/scores/reliability' }) },
+  {
+    method: 'GET',
+    route: '/api/v1/problems/:id/inquiry',
+    access: 'log.read',
+    ok: 200,
+    request: async () => ({ url: '/api/v1/problems/tiny/inquiry?from=2023-10-07T00:00:00Z&to=2023-10-08T00:00:00Z' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/problems/:id/counterfactual',
+    access: 'problem.read',
+    ok: 200,
+    request: async () => ({ url: '/api/v1/problems/tiny/counterfactual', payload: { likelihoods: { scouts: { strike: 0.6 } } } }),
+  },
 ];
 
 /** A dissent filed by the analyst's token, for callers who cannot file their own. */

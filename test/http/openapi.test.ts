@@ -11,6 +11,7 @@ import type { App } from '../../src/http/context.js';
 import * as schemas from '../../src/http/schemas.js';
 import { acknowledgeBody, coverageQuery, warningsQuery } from '../../src/http/routes/warning-routes.js';
 import { dissentBody, dissentsQuery, withdrawBody } from '../../src/http/routes/dissent-routes.js';
+import { counterfactualBody, inquiryQuery, outcomeBody, reliabilityQuery, scoresQuery } from '../../src/http/routes/inquiry-routes.js';
 import { organisationSchema } from '../../src/warn/organisation.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 
@@ -113,6 +114,8 @@ const BODIES: Record<string, z.ZodType> = {
   'PUT /api/v1/organisation': organisationSchema,
   'POST /api/v1/problems/{id}/dissents': dissentBody,
   'POST /api/v1/dissents/{id}/withdraw': withdrawBody,
+  'POST /api/v1/problems/{id}/outcome': outcomeBody,
+  'POST /api/v1/problems/{id}/counterfactual': counterfactualBody,
 };
 
 /** The query strings of the API and their zod schemas. */
@@ -126,6 +129,9 @@ const QUERIES: Record<string, z.ZodObject> = {
   'GET /api/v1/warnings': warningsQuery,
   'GET /api/v1/organisation/coverage': coverageQuery,
   'GET /api/v1/problems/{id}/dissents': dissentsQuery,
+  'GET /api/v1/problems/{id}/scores': scoresQuery,
+  'GET /api/v1/scores/reliability': reliabilityQuery,
+  'GET /api/v1/problems/{id}/inquiry': inquiryQuery,
 };
 
 /** The routes anyone may call, and what the document says they need (api.md, Log and service). */
