@@ -21,10 +21,20 @@ function likelihoodChanges(values: readonly string[]): Record<string, Record<str
   return changes;
 }
 
-function tells(list: readonly TellView[]): string {
-  if (list.length === 0) return '    nobody\n';
-  return list
-    .map((t) => `    ${t.at}  ${t.person.padEnd(16)} ${t.allClear ? 'all-clear' : t.level.toUpperCase().padEnd(9)} ${t.reason}${t.role !== undefined ? ` (${t.role})` : ''}${t.standingInFor !== undefined && t.standingInFor.length > 0 ? `, for ${t.standingInFor.join(', ')}` : ''}${t.ifUnacknowledged ? '  [if unacknowledged]' : ''}\n`)
+function tells(list: readonly TellView[], unreachable: CounterfactualResult['counterfactual']['unreachable'] = []): string {
+  if (list.length === 0 && unreachable.length === 0) return '    nobody\n';
+  const lines = [
+    ...list.map((t) => ({
+      at: t.at,
+      text: `    ${t.at}  ${t.person.padEnd(16)} ${t.allClear ? 'all-clear' : t.level.toUpperCase().padEnd(9)} ${t.reason}${t.role !== undefined ? ` (${t.role})` : ''}${t.standingInFor !== undefined && t.standingInFor.length > 0 ? `, for ${t.standingInFor.join(', ')}` : ''}${t.ifUnacknowledged ? '  [if unacknowledged]' : ''}\n`,
+    })),
+    ...unreachable.map((u) => ({ at: u.at, text: `    ${u.at}  ${'NOBODY'.padEnd(16)} ${u.level.toUpperCase().padEnd(9)} nobody reachable for ${u.target} (step ${u.step})\n` })),
+  ];
+  // Stable: within an instant, the order the policy ran in.
+  return lines
+    .map((line, k) => ({ ...line, k }))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.k - b.k)
+    .map((line) => line.text)
     .join('');
 }
 
@@ -40,8 +50,7 @@ export function renderCounterfactual(r: CounterfactualResult): string {
   text += changes('what happened:', r.actual.changes);
   text += changes('under the other model:', r.counterfactual.changes);
   text += `\nwho was told (official warnings):\n${tells(r.actual.told)}`;
-  text += `\nwho would have been told (the escalation policy in force at each change; later steps only if nobody acknowledged):\n${tells(r.counterfactual.told)}`;
-  if (r.counterfactual.unreachable.length > 0) text += r.counterfactual.unreachable.map((u) => `    ${u.at}  nobody reachable for ${u.target} (level ${u.level.toUpperCase()}, step ${u.step})\n`).join('');
+  text += `\nwho would have been told (the escalation policy in force at each change; later steps only if nobody acknowledged):\n${tells(r.counterfactual.told, r.counterfactual.unreachable)}`;
   return text;
 }
 

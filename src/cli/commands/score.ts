@@ -10,8 +10,8 @@ import { out, type Command } from '../command.js';
 import { DATA_HELP, DATA_OPTION, storeOptions } from '../store-options.js';
 
 function row(label: string, s: ScoreSummary | null): string {
-  if (s === null || s.count === 0) return `  ${label.padEnd(44)} no instants scored\n`;
-  return `  ${label.padEnd(44)} ${String(s.count).padStart(8)} ${s.brier!.toFixed(3).padStart(10)} ${`${s.logScore!.toFixed(2)} bits`.padStart(11)} ${s.dangerBrier!.toFixed(3).padStart(11)} ${`${s.dangerLogScore!.toFixed(2)} bits`.padStart(12)}\n`;
+  if (s === null || s.count === 0) return `  ${label.padEnd(60)} no instants scored\n`;
+  return `  ${label.padEnd(60)} ${String(s.count).padStart(8)} ${s.brier!.toFixed(3).padStart(10)} ${`${s.logScore!.toFixed(2)} bits`.padStart(11)} ${s.dangerBrier!.toFixed(3).padStart(11)} ${`${s.dangerLogScore!.toFixed(2)} bits`.padStart(12)}\n`;
 }
 
 /** Scores as text for a terminal. */
@@ -21,7 +21,7 @@ export function renderScores(s: ProblemScores, names: ReadonlyMap<string, string
     return `${text}no outcome recorded, so nothing can be scored yet: vigil outcome --problem ${s.problem} --hypothesis H --at ISO\n`;
   }
   text += `outcome: ${s.outcome.hypothesis}${s.outcome.dangerous ? ' (dangerous)' : ''} at ${s.outcome.at} (recorded ${s.outcome.recordedAt} by ${names.get(s.outcome.actor) ?? s.outcome.actor})\n\n`;
-  text += `  ${'forecaster'.padEnd(44)} ${'instants'.padStart(8)} ${'Brier'.padStart(10)} ${'log score'.padStart(11)} ${'Brier P(d)'.padStart(11)} ${'log P(d)'.padStart(12)}\n`;
+  text += `  ${'forecaster'.padEnd(60)} ${'instants'.padStart(8)} ${'Brier'.padStart(10)} ${'log score'.padStart(11)} ${'Brier P(d)'.padStart(11)} ${'log P(d)'.padStart(12)}\n`;
   text += row('official assessment', s.official);
   for (const d of s.dissents) {
     text += row(`dissent by ${names.get(d.author) ?? d.author} (${d.filedAt.slice(0, 16)}Z${d.withdrawnAt !== undefined ? ` to ${d.withdrawnAt.slice(0, 16)}Z` : ''})`, d.scores);
