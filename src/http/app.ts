@@ -109,10 +109,7 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     await store.append([{ type: 'report.read', stream: 'system', actor: principal.id, data: { via, reports: reads.map((r) => ({ ...r })) } }]);
   };
   const live = new LiveFeed(store, metrics, recordReads);
-  // The engine also reports the refusals it answers a caller with (no such warning, not the
-  // dissent's author): those are the client's errors, not the server's.
-  const engineError = (error: unknown) => (errorAnswer(error).status < 500 ? app.log.info({ err: error }, 'warning engine refused') : app.log.error({ err: error }, 'warning engine'));
-  const warnings = options.warnings ?? new WarningEngine(store, { clock, onError: engineError });
+  const warnings = options.warnings ?? new WarningEngine(store, { clock, onError: (error) => app.log.error({ err: error }, 'warning engine') });
   const context: ServerContext = { store, accounts, metrics, live, warnings, now: () => clock().getTime(), recordReads };
 
   await app.register(fastifyCookie);

@@ -52,24 +52,42 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
 
 const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
 
+/** Enough pointers to show a client what is wrong; the scan stops there. */
+const MAX_NUL_ISSUES = 100;
+
+/** A value in the scan, with the way back to the root (paths are built only for the values at fault). */
+interface Visit {
+  readonly value: unknown;
+  readonly key?: string | number;
+  readonly parent?: Visit;
+}
+
+function pointerTo(prefix: readonly string[], visit: Visit, key?: string): string {
+  const keys: (string | number)[] = key === undefined ? [] : [key];
+  for (let v: Visit | undefined = visit; v?.key !== undefined; v = v.parent) keys.push(v.key);
+  return pointer([...prefix, ...keys.reverse()]);
+}
+
 /**
- * The pointers of the strings (member names and values) holding U+0000 in `data`. PostgreSQL
- * text cannot store that character, so a request carrying it is refused on every store alike
- * instead of failing (5xx) on one. Iterative: no nesting depth can overflow the stack.
+ * The pointers of the strings (member names and values) holding U+0000 in `data`, at most
+ * MAX_NUL_ISSUES. PostgreSQL text cannot store that character, so a request carrying it is
+ * refused on every store alike instead of failing (5xx) on one. Linear in the size of `data`
+ * whatever its nesting (no recursion, no path copied per level).
  */
 export function nulIssues(data: unknown, prefix: readonly string[] = []): Issue[] {
   const issues: Issue[] = [];
-  const queue: [unknown, readonly (string | number)[]][] = [[data, prefix]];
-  for (let next = 0; next < queue.length; next += 1) {
-    const [value, path] = queue[next]!;
+  const queue: Visit[] = [{ value: data }];
+  for (let next = 0; next < queue.length && issues.length < MAX_NUL_ISSUES; next += 1) {
+    const visit = queue[next]!;
+    const value = visit.value;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) issues.push({ path: pointer(path), message: NUL_MESSAGE });
+      if (value.includes('\u0000')) issues.push({ path: pointerTo(prefix, visit), message: NUL_MESSAGE });
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => queue.push([item, [...path, index]]));
+      value.forEach((item, index) => queue.push({ value: item, key: index, parent: visit }));
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, item] of Object.entries(value)) {
-        if (key.includes('\u0000')) issues.push({ path: pointer([...path, key]), message: `${NUL_MESSAGE} in its name` });
-        queue.push([item, [...path, key]]);
+        if (key.includes('\u0000')) issues.push({ path: pointerTo(prefix, visit, key), message: `${NUL_MESSAGE} in its name` });
+        queue.push({ value: item, key, parent: visit });
       }
     }
   }
