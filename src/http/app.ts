@@ -109,6 +109,12 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     await store.append([{ type: 'report.read', stream: 'system', actor: principal.id, data: { via, reports: reads.map((r) => ({ ...r })) } }]);
   };
   const live = new LiveFeed(store, metrics, recordReads);
+  const stopCounting = store.onProjected((events) => {
+    for (const e of events) {
+      if (e.type.startsWith('warning.')) metrics.warningEvents.inc({ type: e.type.slice('warning.'.length) });
+      else if (e.type === 'delivery.attempted') metrics.deliveries.inc({ channel: String(e.data.channel), outcome: String(e.data.outcome) });
+    }
+  });
   const warnings = options.warnings ?? new WarningEngine(store, { clock, onError: (error) => app.log.error({ err: error }, 'warning engine') });
   const context: ServerContext = { store, accounts, metrics, live, warnings, now: () => clock().getTime(), recordReads };
 
@@ -178,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
   });
   // The engine started below stops with the app, before its owner closes the store.
   app.addHook('onClose', async () => {
+    stopCounting();
     await warnings.stop();
   });
   app.addHook('onSend', async (_request, reply, payload) => {

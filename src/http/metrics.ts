@@ -35,6 +35,18 @@ export class Metrics {
     labelNames: ['problem', 'level'] as const,
     registers: [this.registry],
   });
+  readonly warningEvents = new Counter({
+    name: 'vigil_warning_events_total',
+    help: 'Warning events: opened, updated, closed, notified, acknowledged (by type)',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveries = new Counter({
+    name: 'vigil_deliveries_total',
+    help: 'Delivery attempts of warnings by channel and outcome (delivered, failed, gave-up)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly streams = new Gauge({
     name: 'vigil_sse_connections',
     help: 'Open Server-Sent Events connections',
