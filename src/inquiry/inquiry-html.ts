@@ -149,7 +149,7 @@ function storyOf(r: InquiryReport): string[] {
     const issued = official.flatMap((w) => w.versions).find((v) => v.at === c.at);
     const told = issued?.notifications.filter((n) => n.at === c.at) ?? [];
     const tellers = told.map((n) => `${n.name !== undefined ? esc(n.name) : esc(n.person)}${n.role !== undefined ? ` (${esc(n.role)}${n.standingInFor !== undefined && n.standingInFor.length > 0 ? ` for ${esc(n.standingInFor.join(', '))}` : ''})` : ''}`);
-    const toldText = issued === undefined ? '' : tellers.length > 0 ? ` Told at once: ${tellers.join(', ')}.` : ' Nobody was told at once.';
+    const toldText = issued === undefined ? '' : tellers.length > 0 ? ` ${issued.closing ? 'All-clear sent at once to' : 'Told at once'}: ${tellers.join(', ')}.` : ' Nobody was told at once.';
     items.push(
       `${when(c.at)}: the level went ${c.direction === 'up' ? '<span class="up">up</span>' : '<span class="down">down</span>'} from ${up(c.from)} to <b>${up(c.to)}</b>, P(dangerous) ${esc(pctWords(c.pDangerous, c.words))}, leading “${esc(c.leadingTitle)}”${cause}.${advice}${toldText}`,
     );
