@@ -1,6 +1,6 @@
 /**
  * The watch floor (web/, built by Vite into dist/web) served at `/`. Its client routes (`/`,
- * `/signin`, `/problems/...`) answer index.html and its hashed assets are cached for good; every
+ * `/signin`, `/warnings`, `/problems/...`) answer index.html and its hashed assets are cached for good; every
  * other path is left to the API, so an unknown `/api/...`, `/healthz` or `/metrics` path keeps
  * its JSON error. The pages need no principal: what they show comes from the API, which does.
  */
@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import type { App } from './context.js';
 
 /** The paths the web UI routes itself (see web/src/app.tsx). */
-export const CLIENT_ROUTES = ['/', '/signin', '/problems', '/problems/*'] as const;
+export const CLIENT_ROUTES = ['/', '/signin', '/warnings', '/problems', '/problems/*'] as const;
 
 /**
  * The built UI: dist/web from the sources (src/http) or from the build (dist/src/http), if

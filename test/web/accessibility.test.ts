@@ -2,34 +2,9 @@
  * Every main page of the watch floor, in both themes: axe-core finds nothing of serious or
  * critical impact, and each run leaves a screenshot of each page in test-results/screenshots.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, launchBrowser, newContext, PROBLEM_ID, screenshot, signIn, startWebServer, watchForProblems, type WebServer } from './browser-fixture.js';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** The serious and critical violations axe finds on the page as it stands. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) allows it.
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-}
+import { describeInBrowser, launchBrowser, newContext, PROBLEM_ID, screenshot, seriousViolations, signIn, startWebServer, watchForProblems, type WebServer } from './browser-fixture.js';
 
 /** The main pages: how to reach each, and what shows it is ready. */
 const PAGES: readonly { name: string; user: string | undefined; path: string; ready: string }[] = [
@@ -40,6 +15,8 @@ const PAGES: readonly { name: string; user: string | undefined; path: string; re
   { name: 'problem-inquiry', user: 'analyst', path: `/problems/${PROBLEM_ID}?at=${encodeURIComponent(new Date(Date.now() - 3 * 3600_000).toISOString())}`, ready: '.inquiry-banner' },
   { name: 'report-entry', user: 'analyst', path: `/problems/${PROBLEM_ID}/report`, ready: '#report-indicator' },
   { name: 'model-editor', user: 'senior', path: `/problems/${PROBLEM_ID}/model`, ready: '.grid-table' },
+  // With no organisation loaded nothing is open: the empty inbox (warnings.test.ts checks a full one).
+  { name: 'warnings-inbox-empty', user: 'duty', path: '/warnings', ready: '[data-testid="inbox-summary"]' },
 ];
 
 describeInBrowser('the watch floor is accessible', () => {

@@ -5,6 +5,7 @@
  * suite says so plainly, and fails under CI, where it must run.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -63,6 +64,8 @@ export const USERS: readonly { name: string; roles: Role[]; clearance: Clearance
   { name: 'analyst', roles: ['analyst'], clearance: 'SECRET' },
   { name: 'senior', roles: ['senior-analyst'], clearance: 'SECRET' },
   { name: 'viewer', roles: ['viewer'], clearance: 'UNCLASSIFIED' },
+  // The demo's duty officer: the person `duty-1` of examples/southern-front/organisation.yaml.
+  { name: 'duty', roles: ['duty-officer'], clearance: 'SECRET' },
 ];
 
 /** The marking of a seeded report by its source, as the demo does it. */
@@ -156,4 +159,27 @@ export async function signIn(page: Page, url: string, username: string): Promise
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: false });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** The serious and critical violations axe-core finds on the page as it stands. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) allows it.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
 }

@@ -17,7 +17,7 @@ describe('serving the watch floor', () => {
   });
 
   it('answers its page at each of its own paths, under a CSP that allows nothing inline', async () => {
-    for (const path of ['/', '/signin', '/problems', '/problems/southern-front', '/problems/southern-front/model', '/problems/a%20b/report?at=2026-01-01T00:00:00Z']) {
+    for (const path of ['/', '/signin', '/warnings', '/problems', '/problems/southern-front', '/problems/southern-front/model', '/problems/a%20b/report?at=2026-01-01T00:00:00Z']) {
       const response = await fetch(`${web.url}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type'), path).toMatch(/^text\/html/);

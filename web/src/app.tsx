@@ -1,6 +1,7 @@
 /**
  * The application shell: the session decides between the sign-in page and the watch floor;
- * signed in, the live feed opens, the top bar shows who and how fresh, and the path picks the page.
+ * signed in, the live feed opens, the top bar shows who and how fresh (and how many warnings
+ * await me), and the path picks the page.
  */
 import { useEffect } from 'react';
 import { LiveProvider } from './api/live.js';
@@ -9,6 +10,8 @@ import { ModelEditorPage } from './pages/model/ModelEditorPage.js';
 import { ProblemPage } from './pages/problem/ProblemPage.js';
 import { ReportEntryPage } from './pages/report/ReportEntryPage.js';
 import { SignInPage } from './pages/SignInPage.js';
+import { InboxCountProvider } from './pages/warnings/inbox-count.js';
+import { WarningsPage } from './pages/warnings/WarningsPage.js';
 import { WatchFloorPage } from './pages/WatchFloorPage.js';
 import { Link, match, navigate, useLocation, type Location } from './router.js';
 import { SessionProvider, useSession } from './session.js';
@@ -39,11 +42,13 @@ function Gate() {
   if (session.status === 'signed-out') return <SignInPage {...(session.reason !== undefined ? { reason: session.reason } : {})} />;
   return (
     <LiveProvider>
-      <a className="skip-link" href="#main">
-        Skip to main content
-      </a>
-      <TopBar />
-      <Page location={location} />
+      <InboxCountProvider>
+        <a className="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <TopBar />
+        <Page location={location} />
+      </InboxCountProvider>
     </LiveProvider>
   );
 }
@@ -52,6 +57,7 @@ function Gate() {
 function Page({ location }: { location: Location }) {
   const { path, query } = location;
   if (path === '/' || path === '/signin' || path === '/problems') return <WatchFloorPage />;
+  if (path === '/warnings') return <WarningsPage />;
   if (match('/problems/new', path) !== undefined) return <ModelEditorPage key="new" problemId={undefined} />;
   const report = match('/problems/:id/report', path);
   if (report !== undefined) return <ReportEntryPage key={report.id} problemId={report.id!} />;

@@ -7,6 +7,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/panels.css';
 import './styles/forms.css';
+import './styles/warnings.css';
 
 applyTheme(initialTheme());
 

@@ -1,6 +1,6 @@
 /**
  * A small client-side router over the History API: the server answers index.html for the
- * watch floor's own paths (`/`, `/signin`, `/problems/...`), and this decides what they show.
+ * watch floor's own paths (`/`, `/signin`, `/warnings`, `/problems/...`), and this decides what they show.
  */
 import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 

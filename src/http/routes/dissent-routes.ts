@@ -43,13 +43,18 @@ export function dissentRoutes(app: App, ctx: ServerContext): void {
     '/api/v1/problems/:id/dissents',
     {
       config: { access: 'problem.read' },
-      schema: { tags: ['dissent'], summary: 'The dissents filed by `at` (default now), open or withdrawn then, beside the official assessment', headers: authHeaders, params: problemIdParams, querystring: dissentsQuery },
+      schema: { tags: ['dissent'], summary: 'The dissents filed by `at` (default now), open or withdrawn then, beside the official assessment, each with its author’s name', headers: authHeaders, params: problemIdParams, querystring: dissentsQuery },
     },
     async (request) => {
       if ((await store.problem(request.params.id)) === undefined) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${request.params.id}"`);
       const at = request.query.at === undefined ? ctx.now() : (parseInstant(request.query.at) as number);
       const dissents = await dissentsOf(store.db, request.params.id, { at });
-      return { at: new Date(at).toISOString(), dissents: dissents.map((d) => ({ ...d, words: estimativeWords(d.pDangerous) })) };
+      // The author is a user (or token) id in the log; readers are told the name too.
+      const names = new Map([...(await ctx.accounts.listUsers()).map((u) => [u.id, u.username] as const), ...(await ctx.accounts.listTokens()).map((t) => [t.id, t.name] as const)]);
+      return {
+        at: new Date(at).toISOString(),
+        dissents: dissents.map((d) => ({ ...d, ...(names.has(d.author) ? { authorName: names.get(d.author) } : {}), words: estimativeWords(d.pDangerous) })),
+      };
     },
   );
 

@@ -25,7 +25,7 @@ const RETRY_MS = 5000;
 
 type Subscribe = (listener: Listener) => () => void;
 
-const EVENT_TYPES = ['report', 'correction', 'withheld', 'assessment', 'problem'] as const;
+const EVENT_TYPES = ['report', 'correction', 'withheld', 'assessment', 'problem', 'warning'] as const;
 
 // Two contexts: the status changes with every event, the subscription never does, so a page
 // that only listens is not re-rendered by the status.

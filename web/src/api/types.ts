@@ -185,6 +185,116 @@ export interface ErrorAnswer {
   readonly error: { readonly code: string; readonly message: string; readonly path?: string; readonly issues?: readonly Issue[] };
 }
 
+/** Why a person was told: they hold the role, stand in as a deputy or a delegate, or are named in the policy. */
+export type NotificationReason = 'holder' | 'deputy' | 'delegate' | 'named';
+
+/** One person told of one version of a warning (a `warning.notified` event). */
+export interface WarningNotification {
+  readonly at: string;
+  readonly version: number;
+  /** The policy step that told them (-1 for the all-clear). */
+  readonly step: number;
+  /** The organisation's person id (names stay out of the log and of this answer). */
+  readonly person: string;
+  readonly reason: NotificationReason;
+  readonly role?: string;
+  /** Those this person answers for, absent or unreachable (for a deputy or a delegate). */
+  readonly standingInFor?: readonly string[];
+  /** The person's channels: `in-app`, `email`, `webhook`. */
+  readonly channels: readonly string[];
+  readonly allClear?: boolean;
+}
+
+/** One try of one channel for one notification (a `delivery.attempted` event). */
+export interface WarningDelivery {
+  readonly at: string;
+  readonly version: number;
+  readonly person: string;
+  readonly channel: string;
+  readonly attempt: number;
+  readonly outcome: 'delivered' | 'failed' | 'gave-up';
+  readonly status?: number;
+  readonly detail?: string;
+  /** When the next try is due (failed, not given up). */
+  readonly retryAt?: string;
+  readonly allClear?: boolean;
+}
+
+/** "I have read this version" (a `warning.acknowledged` event). */
+export interface WarningAcknowledgment {
+  readonly at: string;
+  readonly version: number;
+  /** The organisation person, when the acknowledger is one. */
+  readonly person?: string;
+  /** The Vigil user id (`person:<id>` for an email link). */
+  readonly user: string;
+  readonly note?: string;
+  readonly via: 'in-app' | 'email' | 'api';
+  readonly judgment: { readonly level: string; readonly pDangerous: number; readonly at: string };
+}
+
+/** The judgment a warning version carries: the assessment when it was made, in brief. */
+export interface WarningJudgment {
+  readonly at: string;
+  readonly level: string;
+  /** The level's index among the problem's levels (0: the first, "all clear"). */
+  readonly levelIndex: number;
+  readonly pDangerous: number;
+  readonly words: string;
+  readonly leading: string;
+  /** The reports it hangs on (those the reader may see). */
+  readonly evidence: readonly ReportImpact[];
+  readonly collect: readonly CollectionAdvice[];
+  /** How many of the reports it hangs on are withheld from the reader. */
+  readonly withheld: number;
+}
+
+/** A warning as GET /api/v1/warnings answers it (README "Warnings that reach a person"). */
+export interface Warning {
+  readonly id: string;
+  readonly problem: string;
+  readonly state: 'open' | 'closed';
+  readonly version: number;
+  /** Whether the current version has been acknowledged (by anyone). */
+  readonly acknowledged: boolean;
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  readonly closedAt?: string;
+  readonly level: string;
+  readonly pDangerous: number;
+  readonly words: string;
+  readonly leading: string;
+  readonly judgment: WarningJudgment;
+  /** Every version's notifications, in order. */
+  readonly notified: readonly WarningNotification[];
+  readonly deliveries: readonly WarningDelivery[];
+  readonly acknowledgments: readonly WarningAcknowledgment[];
+  readonly versions: readonly { readonly version: number; readonly at: string; readonly reason: string; readonly level: string; readonly pDangerous: number }[];
+}
+
+/** An analyst's dissent (GET /api/v1/problems/{id}/dissents), with its state as of the instant asked. */
+export interface Dissent {
+  readonly dissent: string;
+  readonly problem: string;
+  /** The author's user (or token) id: only they may withdraw it. */
+  readonly author: string;
+  /** The author's user (or token) name, when the server knows it. */
+  readonly authorName?: string;
+  readonly posterior: Readonly<Record<string, number>>;
+  readonly pDangerous: number;
+  readonly words: string;
+  /** The level the dissent's P(dangerous) reaches under the problem's thresholds. */
+  readonly level: string;
+  readonly levelIndex: number;
+  readonly rationale: string;
+  /** The official assessment when it was filed. */
+  readonly official: { readonly level: string; readonly pDangerous: number; readonly at: string };
+  readonly state: 'open' | 'withdrawn';
+  readonly filedAt: string;
+  readonly withdrawnAt?: string;
+  readonly withdrawal?: { readonly reason?: string };
+}
+
 /** The Server-Sent Events of GET /api/v1/stream. */
 export type LiveEvent =
   | { readonly type: 'report'; readonly data: { problem: string; seq: number; report: Omit<StoredReport, 'seq'>; classification?: string; compartments?: string[] } }
@@ -194,4 +304,9 @@ export type LiveEvent =
       readonly type: 'assessment';
       readonly data: { problem: string; version?: number; level: string; pDangerous: number; leading: string; posterior: Record<string, number>; counted: number; updatedAt: string };
     }
-  | { readonly type: 'problem'; readonly data: { problem: string; version: number; seq: number } };
+  | { readonly type: 'problem'; readonly data: { problem: string; version: number; seq: number } }
+  | {
+      readonly type: 'warning';
+      /** `type` is the event's (`warning.opened`, `warning.acknowledged`, `escalation.waiting`, ...). */
+      readonly data: { type: string; problem: string; warning: string; version: number; seq: number; level?: string; pDangerous?: number; person?: string };
+    };

@@ -3,7 +3,7 @@
  * a glance at a monochrome screen is needed to read it.
  */
 import type { WarningLevel } from '../api/types.js';
-import { rankOf, toneOf } from '../lib/levels.js';
+import { rankOf, TONE_COLOUR_NAMES, toneOf } from '../lib/levels.js';
 
 export function LevelBadge({ level, levels, size = 'normal' }: { level: string; levels: readonly WarningLevel[] | undefined; size?: 'normal' | 'large' }) {
   const count = levels?.length ?? 1;
@@ -11,7 +11,7 @@ export function LevelBadge({ level, levels, size = 'normal' }: { level: string; 
   const tone = toneOf(rank, count);
   const known = levels === undefined || levels.some((l) => l.id === level);
   return (
-    <span className={`level level-${tone} level-${size}`} title={levels !== undefined ? `level ${rank + 1} of ${count}` : undefined}>
+    <span className={`level level-${tone} level-${size}`} data-tone={tone} title={levels !== undefined ? `level ${rank + 1} of ${count} (${TONE_COLOUR_NAMES[tone]})` : undefined}>
       {levels !== undefined && count > 1 && (
         <span className="level-pips" aria-hidden="true">
           {levels.map((l, i) => (

@@ -1,4 +1,4 @@
-/** A titled section of a page, and the notes panels show when they have nothing or fail. */
+/** A titled section of a page, and the notes panels show while loading or when they fail. */
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
 
@@ -29,23 +29,5 @@ export function Loading({ what }: { what: string }) {
     <p className="note" role="status">
       Loading {what}…
     </p>
-  );
-}
-
-/**
- * Where a feature that is not built yet will go. Deliberately empty: no sample data that could
- * be mistaken for the real thing.
- */
-export function NotYetBuilt({ title, id, children }: { title: string; id: string; children: ReactNode }) {
-  return (
-    <section className="panel panel-placeholder" aria-labelledby={`${id}-title`}>
-      <header className="panel-head">
-        <h2 id={`${id}-title`}>{title}</h2>
-        <span className="tag">not built yet</span>
-      </header>
-      <div className="panel-body">
-        <p className="note">{children}</p>
-      </div>
-    </section>
   );
 }

@@ -1,11 +1,13 @@
 /**
  * The bar over every page: where you are, who you are (roles and clearance: what you may see),
- * whether the screen is live, the theme, and signing out.
+ * how many warnings await your acknowledgment, whether the screen is live, the theme, and
+ * signing out.
  */
 import { useEffect, useState } from 'react';
 import { useLiveStatus } from '../api/live.js';
 import { utcTime } from '../lib/format.js';
-import { Link } from '../router.js';
+import { useInboxCount } from '../pages/warnings/inbox-count.js';
+import { Link, useLocation } from '../router.js';
 import { useSession, useUser } from '../session.js';
 import { useTheme } from '../theme.js';
 
@@ -15,6 +17,9 @@ export function TopBar() {
   const [theme, toggleTheme] = useTheme();
   const { state, lastEventAt } = useLiveStatus();
   const clock = useClock();
+  const { count } = useInboxCount();
+  const { path } = useLocation();
+  const onFloor = path === '/' || path === '/problems' || path === '/signin';
 
   return (
     <header className="topbar">
@@ -24,8 +29,19 @@ export function TopBar() {
         </span>{' '}
         Vigil
       </Link>
-      <nav aria-label="Main">
-        <Link to="/">Watch floor</Link>
+      <nav aria-label="Main" className="main-nav">
+        <Link to="/" aria-current={onFloor ? 'page' : undefined}>
+          Watch floor
+        </Link>
+        <Link to="/warnings" aria-current={path === '/warnings' ? 'page' : undefined} className="nav-inbox">
+          Warnings inbox
+          {count !== undefined && count > 0 && (
+            <span className="badge" data-testid="inbox-badge">
+              {count}
+              <span className="visually-hidden"> awaiting your acknowledgment</span>
+            </span>
+          )}
+        </Link>
       </nav>
       <div className="topbar-spacer" />
       <span className={`live live-${state}`} role="status" aria-live="polite">

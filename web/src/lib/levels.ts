@@ -3,12 +3,20 @@
  * so a colour is chosen by a level's rank among its problem's levels, from a sequence that
  * colour-blind readers tell apart by lightness as well as hue (Paul Tol's palettes: blue, sand,
  * orange, red, purple). A level is never shown by colour alone: its name goes with it, and its
- * rank as pips.
+ * rank as pips. The same rule as the server's src/core/level-colours.ts (CAP alerts carry its
+ * colour), which test/web/levels.test.ts holds equal; the UI does not import the server's code.
  */
 import type { WarningLevel } from '../api/types.js';
 
-/** Palettes by number of levels; each entry is a CSS class suffix (styles define the colours). */
-const PALETTES: Readonly<Record<number, readonly string[]>> = {
+const TONES = ['calm', 'raised', 'elevated', 'high', 'extreme'] as const;
+/** A level's tone: a CSS class suffix (`level-high`); the stylesheets define the colours. */
+export type LevelTone = (typeof TONES)[number];
+
+/** The name of each tone's colour, for text ("red"), as the server names it. */
+export const TONE_COLOUR_NAMES: Readonly<Record<LevelTone, string>> = { calm: 'blue', raised: 'sand', elevated: 'orange', high: 'red', extreme: 'purple' };
+
+/** Palettes by number of levels, lowest first. */
+const PALETTES: Readonly<Record<number, readonly LevelTone[]>> = {
   1: ['calm'],
   2: ['calm', 'high'],
   3: ['calm', 'raised', 'high'],
@@ -16,16 +24,18 @@ const PALETTES: Readonly<Record<number, readonly string[]>> = {
   5: ['calm', 'raised', 'elevated', 'high', 'extreme'],
 };
 
-const TONES = ['calm', 'raised', 'elevated', 'high', 'extreme'] as const;
-export type LevelTone = (typeof TONES)[number];
-
-/** The tone of the level at `rank` (0 = lowest) among `count` levels. */
+/**
+ * The tone of the level at `rank` (0 = lowest) among `count` levels. With more than five
+ * levels only the lowest (the all clear) is calm and the others spread over the four alarm
+ * tones; a rank outside 0 to count - 1 is clamped.
+ */
 export function toneOf(rank: number, count: number): LevelTone {
-  const palette = PALETTES[count];
-  if (palette !== undefined) return (palette[rank] ?? 'calm') as LevelTone;
-  // More than five levels: spread them over the five tones.
-  const index = Math.round((rank / Math.max(1, count - 1)) * (TONES.length - 1));
-  return TONES[index] ?? 'calm';
+  const levels = Math.max(1, Math.floor(count));
+  const at = Math.min(levels - 1, Math.max(0, Math.floor(rank)));
+  const palette = PALETTES[levels];
+  if (palette !== undefined) return palette[at] ?? 'calm';
+  if (at === 0) return 'calm';
+  return TONES[1 + Math.round(((at - 1) / (levels - 2)) * (TONES.length - 2))] ?? 'extreme';
 }
 
 /** The rank of `level` among `levels` (lowest 0), or 0 when unknown. */

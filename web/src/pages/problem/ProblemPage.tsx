@@ -1,20 +1,22 @@
 /**
  * A problem page: the level and P(dangerous) at the top, then the history chart, the
- * hypotheses, what the assessment hangs on, what to collect next, the indicator board, the
- * evidence and the ACH matrix. Live by default; with `?at=` it shows the past, and says so.
+ * hypotheses with the analysts' dissents beside them, what the assessment hangs on, what to
+ * collect next, the indicator board, the evidence and the ACH matrix. Live by default; with
+ * `?at=` it shows the past, and says so.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { seg } from '../../api/client.js';
 import type { StoredReport } from '../../api/types.js';
 import { HistoryChart } from '../../components/HistoryChart.js';
 import { LevelBadge } from '../../components/LevelBadge.js';
-import { ErrorNote, Loading, NotYetBuilt, Panel } from '../../components/Panel.js';
+import { ErrorNote, Loading, Panel } from '../../components/Panel.js';
 import { Probability } from '../../components/Probability.js';
 import { utc } from '../../lib/format.js';
 import { Link, navigate } from '../../router.js';
 import { abilities, useUser } from '../../session.js';
 import { AchPanel } from './AchPanel.js';
 import { CollectPanel } from './CollectPanel.js';
+import { DissentsPanel } from './DissentsPanel.js';
 import { EMPTY_EVIDENCE } from './evidence.js';
 import { EvidenceTimeline } from './EvidenceTimeline.js';
 import { HypothesesPanel } from './HypothesesPanel.js';
@@ -41,6 +43,8 @@ export function ProblemPage({ problemId, at }: { problemId: string; at: string |
     return map;
   }, [evidence]);
   const levels = timeline?.levels ?? model?.problem.warning.levels ?? [];
+  const dissents = data.dissents.value?.dissents;
+  const openDissents = dissents?.filter((d) => d.state === 'open').length ?? 0;
 
   const trend = useMemo(() => {
     const points = (timeline?.points ?? []).map((p) => ({ t: Date.parse(p.at), p: p.pDangerous }));
@@ -175,12 +179,17 @@ export function ProblemPage({ problemId, at }: { problemId: string; at: string |
           <Panel title="Hypotheses" id="hypotheses">
             {assessment !== undefined ? <HypothesesPanel problem={problem} assessment={assessment} /> : <Loading what="the hypotheses" />}
           </Panel>
+          <Panel title="Dissents" id="dissents" aside={dissents !== undefined ? <span className="muted small">{openDissents} open{inquiring ? ' then' : ''}</span> : undefined}>
+            {data.dissents.error !== undefined && <ErrorNote error={data.dissents.error} what="the dissents" />}
+            {dissents !== undefined && assessment !== undefined ? (
+              <DissentsPanel problem={problem} assessment={assessment} levels={levels} dissents={dissents} inquiring={inquiring} mayFile={can.fileDissents} onChanged={data.dissents.reload} />
+            ) : (
+              data.dissents.error === undefined && <Loading what="the dissents" />
+            )}
+          </Panel>
           <Panel title="What this hangs on" id="hangs-on">
             {assessment !== undefined ? <SensitivityPanel problem={problem} assessment={assessment} reports={reports} /> : <Loading what="the sensitivity" />}
           </Panel>
-          <NotYetBuilt title="Dissents" id="dissents">
-            Analysts’ recorded dissents from this assessment will appear here once the dissent feature is built.
-          </NotYetBuilt>
         </div>
       </div>
       <Panel title="Indicator board" id="indicators">

@@ -1,12 +1,12 @@
 /**
  * Everything a problem page shows, for now (kept live by the stream) or as of a past instant
  * (inquiry: fixed, the stream only counted). The model is the current version; the assessment,
- * timeline and ACH matrix are asked for `at` when inquiring.
+ * timeline, ACH matrix and dissents are asked for `at` when inquiring.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api, seg } from '../../api/client.js';
 import { useLiveEvents, useLiveStatus } from '../../api/live.js';
-import type { AchMatrix, Assessment, ProblemAnswer, StoredReport, Timeline } from '../../api/types.js';
+import type { AchMatrix, Assessment, Dissent, ProblemAnswer, StoredReport, Timeline } from '../../api/types.js';
 import { useResource, useThrottled, type Resource } from '../../lib/use-resource.js';
 import { addReport, addWithheld, loadEvidence, type Evidence } from './evidence.js';
 
@@ -16,6 +16,8 @@ export interface ProblemData {
   readonly timeline: Resource<Timeline>;
   readonly ach: Resource<AchMatrix>;
   readonly evidence: Resource<Evidence>;
+  /** Every dissent filed by the instant, open or withdrawn then. */
+  readonly dissents: Resource<{ at: string; dissents: Dissent[] }>;
   /** Reports and markers that arrived live since the evidence was loaded. */
   readonly liveEvidence: (base: Evidence) => Evidence;
   /** Changes announced while inquiring (shown, not applied). */
@@ -37,6 +39,7 @@ export function useProblemData(problemId: string, at: string | undefined): Probl
   const timeline = useResource((signal) => api.get<Timeline>(`${base}/timeline${atQuery === '' ? '' : `?${atQuery}`}`, signal), key);
   const ach = useResource((signal) => api.get<AchMatrix>(`${base}/ach${atQuery === '' ? '' : `?${atQuery}`}`, signal), key);
   const evidence = useResource(() => loadEvidence((path) => api.get(path), base), problemId);
+  const dissents = useResource((signal) => api.get<{ at: string; dissents: Dissent[] }>(`${base}/dissents${atQuery === '' ? '' : `?${atQuery}`}`, signal), key);
 
   // Live additions to the evidence, applied over whatever was loaded.
   const [live, setLive] = useState<LiveAddition[]>([]);
@@ -46,7 +49,9 @@ export function useProblemData(problemId: string, at: string | undefined): Probl
     assessment.reload();
     timeline.reload();
     ach.reload();
+    dissents.reload();
   }, REFRESH_MS);
+  const refreshDissents = useThrottled(dissents.reload, REFRESH_MS);
   const refreshModel = useThrottled(model.reload, REFRESH_MS);
 
   // After the stream reconnects, what arrived meanwhile was missed: load everything afresh.
@@ -79,6 +84,11 @@ export function useProblemData(problemId: string, at: string | undefined): Probl
         if (at === undefined) refresh();
         else setMissed((m) => m + 1);
         break;
+      case 'warning':
+        // Filing or withdrawing a dissent above the official level opens or closes a warning of
+        // its own (the stream has no dissent event): the live page asks for the dissents again.
+        if (at === undefined) refreshDissents();
+        break;
       default: {
         const never: never = event;
         return never;
@@ -97,5 +107,5 @@ export function useProblemData(problemId: string, at: string | undefined): Probl
     [live],
   );
 
-  return { model, assessment, timeline, ach, evidence, liveEvidence, missed };
+  return { model, assessment, timeline, ach, evidence, dissents, liveEvidence, missed };
 }
