@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import type { App } from './context.js';
 
 /** The paths the web UI routes itself (see web/src/app.tsx). */
-export const CLIENT_ROUTES = ['/', '/signin', '/warnings', '/problems', '/problems/*'] as const;
+export const CLIENT_ROUTES = ['/', '/signin', '/warnings', '/calibration', '/problems', '/problems/*'] as const;
 
 /**
  * The built UI: dist/web from the sources (src/http) or from the build (dist/src/http), if

@@ -6,6 +6,8 @@
 import { useEffect } from 'react';
 import { LiveProvider } from './api/live.js';
 import { TopBar } from './components/TopBar.js';
+import { CalibrationPage } from './pages/calibration/CalibrationPage.js';
+import { InquiryPage } from './pages/inquiry/InquiryPage.js';
 import { ModelEditorPage } from './pages/model/ModelEditorPage.js';
 import { ProblemPage } from './pages/problem/ProblemPage.js';
 import { ReportEntryPage } from './pages/report/ReportEntryPage.js';
@@ -58,6 +60,9 @@ function Page({ location }: { location: Location }) {
   const { path, query } = location;
   if (path === '/' || path === '/signin' || path === '/problems') return <WatchFloorPage />;
   if (path === '/warnings') return <WarningsPage />;
+  if (path === '/calibration') return <CalibrationPage />;
+  const inquiry = match('/problems/:id/inquiry', path);
+  if (inquiry !== undefined) return <InquiryPage key={inquiry.id} problemId={inquiry.id!} from={query.get('from') ?? undefined} to={query.get('to') ?? undefined} />;
   if (match('/problems/new', path) !== undefined) return <ModelEditorPage key="new" problemId={undefined} />;
   const report = match('/problems/:id/report', path);
   if (report !== undefined) return <ReportEntryPage key={report.id} problemId={report.id!} />;

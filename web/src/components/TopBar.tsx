@@ -42,6 +42,9 @@ export function TopBar() {
             </span>
           )}
         </Link>
+        <Link to="/calibration" aria-current={path === '/calibration' ? 'page' : undefined}>
+          Calibration
+        </Link>
       </nav>
       <div className="topbar-spacer" />
       <span className={`live live-${state}`} role="status" aria-live="polite">

@@ -139,6 +139,11 @@ export function ProblemPage({ problemId, at }: { problemId: string; at: string |
               Edit model
             </Link>
           )}
+          {(user.roles.includes('auditor') || user.roles.includes('admin')) && (
+            <Link className="button-quiet" to={`/problems/${seg(problemId)}/inquiry`}>
+              Inquiry report
+            </Link>
+          )}
         </div>
       </header>
       {problem.description !== undefined && <p className="problem-description">{problem.description}</p>}
