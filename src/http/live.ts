@@ -103,8 +103,13 @@ export class LiveFeed {
       }
     }
     const warnings: Record<string, unknown>[] = [];
+    const dissents: Record<string, unknown>[] = [];
     for (const event of events) {
-      if (!event.type.startsWith('warning.') && !event.type.startsWith('escalation.')) continue;
+      if (event.type.startsWith('dissent.')) {
+        dissents.push({ type: event.type, problem: event.stream, dissent: event.data.dissent, seq: event.seq });
+        continue;
+      }
+      if (!event.type.startsWith('warning.') && !event.type.startsWith('escalation.') && event.type !== 'delivery.attempted') continue;
       const judgment = event.data.judgment as { level?: unknown; pDangerous?: unknown } | undefined;
       warnings.push({
         type: event.type,
@@ -113,7 +118,7 @@ export class LiveFeed {
         version: event.data.version,
         seq: event.seq,
         ...(judgment !== undefined ? { level: judgment.level, pDangerous: judgment.pDangerous } : {}),
-        ...(event.type === 'warning.notified' ? { person: event.data.person } : {}),
+        ...(event.type === 'warning.notified' || event.type === 'delivery.attempted' ? { person: event.data.person } : {}),
       });
     }
     const assessments = problems.size === 0 ? [] : (await this.store.currentAssessments()).filter((a) => problems.has(a.problem));
@@ -128,6 +133,7 @@ export class LiveFeed {
       let text = '';
       for (const d of defined) text += `event: problem\ndata: ${JSON.stringify(d)}\n\n`;
       for (const w of warnings) text += `event: warning\ndata: ${JSON.stringify(w)}\n\n`;
+      for (const d of dissents) text += `event: dissent\ndata: ${JSON.stringify(d)}\n\n`;
       if (client.principal.roles.includes('admin')) {
         for (const e of events) if (e.type === 'organisation.gaps-foreseen') text += `event: coverage\ndata: ${JSON.stringify({ seq: e.seq, ...e.data })}\n\n`;
       }

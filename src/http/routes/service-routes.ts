@@ -48,7 +48,7 @@ export function serviceRoutes(app: App, ctx: ServerContext): void {
       schema: {
         tags: ['service'],
         summary:
-          'Server-Sent Events of the changes the reader may see: `report`, `correction`, `withheld` {problem, count}, `assessment` {problem, level, pDangerous, ...}, `problem`, `warning` {type, problem, warning, version, level?, pDangerous?, person?}',
+          'Server-Sent Events of the changes the reader may see: `report`, `correction`, `withheld` {problem, count}, `assessment` {problem, level, pDangerous, ...}, `problem`, `warning` {type, problem, warning, version, level?, pDangerous?, person?}, `dissent` {type, problem, dissent}',
         headers: authHeaders,
       },
     },
