@@ -2,7 +2,7 @@
  * CAP 1.2 alerts of warning versions (src/warn/cap.ts) and their Atom feed: every alert of an
  * open, updated and closed warning validates against the OASIS schema; the mappings are
  * table-driven and checkable by hand; every text is escaped; and the xmllint we validate with
- * never expands the entities of a hostile document (the XXE example of shared/standards).
+ * never expands the entities of a hostile document (the XXE example of the CAP standard).
  */
 import { createServer } from 'node:http';
 import { once } from 'node:events';
@@ -340,7 +340,7 @@ describe('the Atom feed of current warnings', () => {
   });
 });
 
-describe('hostile XML (the XXE example of shared/standards)', () => {
+describe('hostile XML (the XXE example of the CAP standard)', () => {
   it('is refused by the schema check, and xmllint as we run it fetches nothing and expands no entity', async (context) => {
     needXmllint(context);
     // The example's entities point at localhost:8080; point them at a listener of our own instead.

@@ -1,6 +1,6 @@
 /**
  * Validating the XML we write with xmllint (Debian libxml2-utils; .ci/run installs it) against
- * the OASIS CAP 1.2 schema in shared/standards. xmllint runs with `--nonet` and without
+ * the OASIS CAP 1.2 schema in test/fixtures/standards. xmllint runs with `--nonet` and without
  * `--noent`, `--loaddtd`, `--valid` or `--xinclude`: it never fetches anything nor expands an
  * external entity, whatever the document declares. Where xmllint or the schema is missing, a
  * test that needs them fails under CI and otherwise says, loudly, that it did not run.
@@ -10,8 +10,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'vitest';
 
-/** The CAP 1.2 schema and examples (outside the repository, beside it in shared/). */
-export const CAP_DIR = fileURLToPath(new URL('../../../shared/standards/cap-1.2/', import.meta.url));
+/**
+ * The official CAP 1.2 schema and example alerts (with their licence), kept in the repository
+ * so the tests run wherever it is cloned.
+ */
+export const CAP_DIR = fileURLToPath(new URL('../fixtures/standards/cap-1.2/', import.meta.url));
 export const CAP_XSD = `${CAP_DIR}cap12.xsd`;
 
 function missing(): string | undefined {
