@@ -30,7 +30,7 @@ import {
 import { openPostgresSql } from './postgres-sql.js';
 import { currentModel, type StoredModel } from './projection-reads.js';
 import { GroupCommit } from './group-commit.js';
-import { Projector, type CurrentAssessment } from './projector.js';
+import { Projector, type CurrentAssessment, type LiveState } from './projector.js';
 import type { SqlDatabase } from './sql.js';
 import { openSqliteSql } from './sqlite-sql.js';
 
@@ -315,9 +315,8 @@ export class Store {
    * `ignored` is empty and `ignoredCount` 0 on the fast path.
    */
   async assessLatest(problemId: string, at: number): Promise<AsOfAssessment> {
-    const live = this.projector.liveState(problemId);
-    const corrected = live === undefined ? [] : await this.db.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problemId]);
-    if (live === undefined || at < live.lastInstant || corrected.length > 0) return this.assess(problemId, at, { ignored: 'count' });
+    const live = await this.#uncorrectedLiveState(problemId, at);
+    if (live === undefined) return this.assess(problemId, at, { ignored: 'count' });
     const snapshot = snapshotAt(live.problem, live.counted(), at);
     const levels = live.problem.warning.levels;
     const index = at === live.lastInstant ? live.level : nextLevelIndex(live.problem.warning, live.level, snapshot.pDangerous);
@@ -330,13 +329,22 @@ export class Store {
    * use `assessLatest`). Enough to decide whether anything changed.
    */
   async quickLatest(problemId: string, at: number): Promise<{ level: string; levelIndex: number; pDangerous: number; leading: string } | undefined> {
-    const live = this.projector.liveState(problemId);
-    if (live === undefined || at < live.lastInstant) return undefined;
-    const corrected = await this.db.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problemId]);
-    if (corrected.length > 0) return undefined;
+    const live = await this.#uncorrectedLiveState(problemId, at);
+    if (live === undefined) return undefined;
     const { pDangerous, leading } = live.quick(at);
     const levelIndex = at === live.lastInstant ? live.level : nextLevelIndex(live.problem.warning, live.level, pDangerous);
     return { level: live.problem.warning.levels[levelIndex]?.id ?? '', levelIndex, pDangerous, leading };
+  }
+
+  /**
+   * The replay in memory when it can answer for `at`: there is one, `at` is not before its latest
+   * report, and the problem has no corrections (those rewrite the past; the projections answer).
+   */
+  async #uncorrectedLiveState(problemId: string, at: number): Promise<LiveState | undefined> {
+    const live = this.projector.liveState(problemId);
+    if (live === undefined || at < live.lastInstant) return undefined;
+    const corrected = await this.db.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problemId]);
+    return corrected.length > 0 ? undefined : live;
   }
 
   async close(): Promise<void> {

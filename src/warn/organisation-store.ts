@@ -20,10 +20,27 @@ export interface Contact {
 
 const EMPTY: Organisation = { people: [], roles: [], absences: [], policies: [] };
 
+/** Stores whose contacts table is known to exist (created once per store, not per read). */
+const withContactsTable = new WeakSet<Store>();
+
 async function ensureContactsTable(store: Store): Promise<void> {
+  if (withContactsTable.has(store)) return;
   await store.db.run(
     'CREATE TABLE IF NOT EXISTS org_contacts (person TEXT PRIMARY KEY, name TEXT NOT NULL, username TEXT, email TEXT, webhook TEXT)',
   );
+  withContactsTable.add(store);
+}
+
+type ContactRow = { person: string; name: string; username: string | null; email: string | null; webhook: string | null };
+
+function toContact(row: ContactRow): Contact {
+  return {
+    person: row.person,
+    name: row.name,
+    ...(row.username !== null ? { user: row.username } : {}),
+    ...(row.email !== null ? { email: row.email } : {}),
+    ...(row.webhook !== null ? { webhook: row.webhook } : {}),
+  };
 }
 
 /**
@@ -62,29 +79,13 @@ export async function currentOrganisation(store: Store): Promise<{ seq: number; 
 /** A person's contact details, if stored. */
 export async function contactOf(store: Store, person: string): Promise<Contact | undefined> {
   await ensureContactsTable(store);
-  const rows = await store.db.all<{ person: string; name: string; username: string | null; email: string | null; webhook: string | null }>(
-    'SELECT person, name, username, email, webhook FROM org_contacts WHERE person = ?',
-    [person],
-  );
-  const row = rows[0];
-  if (row === undefined) return undefined;
-  return {
-    person: row.person,
-    name: row.name,
-    ...(row.username !== null ? { user: row.username } : {}),
-    ...(row.email !== null ? { email: row.email } : {}),
-    ...(row.webhook !== null ? { webhook: row.webhook } : {}),
-  };
+  const rows = await store.db.all<ContactRow>('SELECT person, name, username, email, webhook FROM org_contacts WHERE person = ?', [person]);
+  return rows[0] === undefined ? undefined : toContact(rows[0]);
 }
 
 /** Every contact (for the administrators' view of the organisation). */
 export async function contacts(store: Store): Promise<Contact[]> {
   await ensureContactsTable(store);
-  const rows = await store.db.all<{ person: string }>('SELECT person FROM org_contacts ORDER BY person');
-  const out: Contact[] = [];
-  for (const row of rows) {
-    const contact = await contactOf(store, row.person);
-    if (contact !== undefined) out.push(contact);
-  }
-  return out;
+  const rows = await store.db.all<ContactRow>('SELECT person, name, username, email, webhook FROM org_contacts ORDER BY person');
+  return rows.map(toContact);
 }

@@ -158,8 +158,8 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
       },
     },
     async (request) => {
-      await requireProblem(request.params.id);
       const at = instantOf(request.query.at);
+      // An unknown problem is PROBLEM_NOT_FOUND from the assessment itself.
       const a = await ctx.metrics.timeAssessment(() => store.assess(request.params.id, at, { ignored: request.query.ignored ?? 'list' }));
       const hidden = await hiddenReports(store.db, request.params.id, request.principal!);
       return {
@@ -186,9 +186,8 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
       },
     },
     async (request) => {
-      await requireProblem(request.params.id);
       const at = instantOf(request.query.at);
-      const model = await modelAt(store.db, request.params.id, at);
+      const model = await modelAt(store.db, request.params.id, at); // PROBLEM_NOT_FOUND when unknown
       const [reports, corrections] = await Promise.all([storedReports(store.db, request.params.id, at), storedCorrections(store.db, request.params.id, at)]);
       const result = await ctx.metrics.timeAssessment(async () => replay(model.problem, reports, { at, corrections }));
       const hidden = await hiddenReports(store.db, request.params.id, request.principal!);
@@ -219,10 +218,9 @@ export function problemRoutes(app: App, ctx: ServerContext): void {
     },
     async (request) => {
       const principal = request.principal!;
-      await requireProblem(request.params.id);
       const at = instantOf(request.query.at);
+      const model = await modelAt(store.db, request.params.id, at); // PROBLEM_NOT_FOUND when unknown
       const a = await store.assess(request.params.id, at, { ignored: 'count' });
-      const model = await modelAt(store.db, request.params.id, at);
       const matrix = deriveAchMatrix(model.problem, a.counted, at);
       const hidden = await hiddenReports(store.db, request.params.id, principal);
       const rows = matrix.rows.filter((row) => !hidden.has(row.id));
