@@ -43,9 +43,18 @@ type TokenRow = {
 
 const TOKEN_COLUMNS = 'id, name, secret_hash, roles, clearance, compartments, created_ms, revoked_ms';
 
+/** How long a token's row read from the table serves before it is read again. */
+export const TOKEN_RECHECK_MS = 1_000;
+
 export class ApiTokens {
   /** Per token: requests since its last `token.used` event, and when that event was. */
   readonly #use = new Map<string, { requests: number; lastEventMs: number }>();
+  /**
+   * Rows read recently, by token id, with when they were read: a busy client's requests do not
+   * each read the table. A revocation here drops the entry at once; one made by another server
+   * process is seen within TOKEN_RECHECK_MS.
+   */
+  readonly #recent = new Map<string, { row: TokenRow; readMs: number }>();
 
   /** `now` in ms since the epoch. */
   constructor(
@@ -107,6 +116,7 @@ export class ApiTokens {
       ]),
     );
     this.#use.delete(id);
+    this.#recent.delete(id);
     // None when another process revoked it meanwhile: that one tells.
     if (revoked.length > 0) await this.#record(actor, { type: 'token.revoked', data: { token: id } });
     return tokenView((await this.#row(id)) ?? row);
@@ -124,7 +134,7 @@ export class ApiTokens {
   async authenticate(secret: string): Promise<Principal | undefined> {
     const id = typeof secret === 'string' ? tokenIdOf(secret) : undefined;
     if (id === undefined) return undefined;
-    const row = await this.#row(id);
+    const row = await this.#recentRow(id);
     if (row === undefined || row.revoked_ms !== null || !sameHash(row.secret_hash, secretHash(secret))) {
       return undefined;
     }
@@ -154,6 +164,19 @@ export class ApiTokens {
 
   #record(actor: string, event: AccountEvent): Promise<void> {
     return appendAccountEvents(this.store, actor, [event]);
+  }
+
+  /** The token's row as read at most TOKEN_RECHECK_MS ago. */
+  async #recentRow(id: string): Promise<TokenRow | undefined> {
+    const now = this.now();
+    const recent = this.#recent.get(id);
+    if (recent !== undefined && now - recent.readMs < TOKEN_RECHECK_MS && now >= recent.readMs) return recent.row;
+    const row = await this.#row(id);
+    if (row === undefined) return undefined;
+    // Only real tokens are kept; bounded all the same.
+    if (this.#recent.size >= 10_000) this.#recent.clear();
+    this.#recent.set(id, { row, readMs: now });
+    return row;
   }
 
   async #row(id: string): Promise<TokenRow | undefined> {

@@ -1,6 +1,7 @@
 /** The SQL port over better-sqlite3: one connection, statements cached. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
+import { BACKSTOP_CHECKPOINT_PAGES } from '../log/wal-sync.js';
 import type { Row, SqlDatabase, SqlValue } from './sql.js';
 
 /** Opens a connection to the SQLite file at `path` (WAL, shared with the event log). */
@@ -8,6 +9,8 @@ export function openSqliteSql(path: string): SqlDatabase {
   const db = new Database(path, { timeout: 10_000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // Checkpoints are the log's checkpointer's business (off the main thread); this is the backstop.
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   return new SqliteSql(db);
 }
 

@@ -71,6 +71,9 @@ export interface RecordResult {
   readonly seq: number;
 }
 
+/** How long a problem's current version, once read, serves before it is read again. */
+export const MODEL_RECHECK_MS = 1_000;
+
 /** How far ahead of the server's clock a sender's `at` may be. */
 export const CLOCK_SKEW_MS = 60_000;
 
@@ -96,8 +99,12 @@ export class Store {
     (events) => this.log.append(events),
     () => this.#project(),
   );
-  /** The latest model of each problem seen, parsed. */
-  readonly #models = new Map<string, StoredModel>();
+  /**
+   * The latest model of each problem, parsed, with when its version was last read (this
+   * process's monotonic clock). A new version appended here replaces it at once; one appended
+   * by another process is seen within MODEL_RECHECK_MS.
+   */
+  readonly #models = new Map<string, { model: StoredModel; readMs: number }>();
   readonly #projectedListeners = new Set<(events: readonly StoredEvent[]) => void>();
 
   private constructor(
@@ -144,6 +151,7 @@ export class Store {
     // The projector reads any gap before these (another process's events) from the log.
     const appended = this.#appended.splice(0);
     await this.projector.apply(appended);
+    for (const e of appended) if (e.type === PROBLEM_DEFINED) this.#models.delete(e.stream);
     for (const listener of this.#projectedListeners) {
       try {
         listener(appended);
@@ -164,14 +172,19 @@ export class Store {
 
   /** The current model of a problem and its version, or undefined. */
   async problem(id: string): Promise<StoredModel | undefined> {
+    const cached = this.#models.get(id);
+    const now = performance.now();
+    if (cached !== undefined && now - cached.readMs < MODEL_RECHECK_MS) return cached.model;
     // Versions are never changed once stored: a model parsed once serves until a newer one.
     const rows = await this.db.all<{ version: number }>('SELECT max(version) AS version FROM proj_problem_versions WHERE problem = ?', [id]);
     const version = rows[0]?.version;
     if (version === undefined || version === null) return undefined;
-    const cached = this.#models.get(id);
-    if (cached?.version === Number(version)) return cached;
+    if (cached?.model.version === Number(version)) {
+      cached.readMs = now;
+      return cached.model;
+    }
     const model = await currentModel(this.db, id);
-    if (model !== undefined) this.#models.set(id, model);
+    if (model !== undefined) this.#models.set(id, { model, readMs: now });
     return model;
   }
 

@@ -1,7 +1,10 @@
 /**
  * The embedded event log: one SQLite file, `<dataDir>/vigil.db`, through better-sqlite3.
  *
- * WAL mode with `synchronous = FULL`: a commit has reached the disk before `append` resolves.
+ * WAL mode: a commit has reached the disk before `append` resolves. The connection commits
+ * with `synchronous = NORMAL` and `append` then waits for an fdatasync of the WAL made off the
+ * main thread and shared by the commits before it (`wal-sync.ts`), which is what `FULL` would
+ * give without blocking the event loop; listeners hear of events once they are durable.
  * Appends run in `BEGIN IMMEDIATE` transactions, which take SQLite's single write lock, so
  * several processes on one file still make one chain; a writer waits up to `busyTimeoutMs`
  * for the lock.
@@ -18,6 +21,7 @@ import type { EventRecord, StoredEvent } from './event.js';
 import { AppendListeners, closedLogError, pagedRecords } from './event-log.js';
 import type { EventLog, EventLogOptions, LogHead, NewEvent, ReadQuery } from './event-log.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { BACKSTOP_CHECKPOINT_PAGES, CHECKPOINTER_AFTER_BYTES, WalCheckpointer, WalSync } from './wal-sync.js';
 
 /** Where and how to open the SQLite log. */
 export interface SqliteEventLogOptions extends EventLogOptions {
@@ -33,6 +37,10 @@ export function sqliteDatabasePath(dataDir: string): string {
 }
 
 const COLUMNS = 'seq, id, at, type, stream, actor, data, prev, hash';
+/** A WAL of at least this many frames is started over once the checkpointer has nearly caught up... */
+const FINISH_CHECKPOINT_FROM_FRAMES = 1_000;
+/** ...that is, has at most this many frames left to copy. */
+const FINISH_CHECKPOINT_LEFT_FRAMES = 500;
 /** Rows per multi-row INSERT: fewer statement runs, well under SQLite's 32,766 parameters. */
 const ROWS_PER_INSERT = 64;
 const insertSql = (rows: number): string =>
@@ -47,7 +55,10 @@ export async function openSqliteEventLog(options: SqliteEventLogOptions): Promis
   const db = new Database(sqliteDatabasePath(options.dataDir), { timeout: options.busyTimeoutMs ?? 10_000 });
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    // A WAL started over is cut back to this size, so one burst does not leave a huge file.
+    db.pragma(`journal_size_limit = ${CHECKPOINTER_AFTER_BYTES * 4}`);
     migrate(db);
     return new SqliteEventLog(db, options);
   } catch (error) {
@@ -94,6 +105,10 @@ function rowValues(records: readonly EventRecord[], start: number, count: number
 
 class SqliteEventLog implements EventLog {
   private closed = false;
+  private readonly wal: WalSync;
+  private checkpointer: WalCheckpointer | undefined;
+  /** Set when the checkpointer has copied nearly all of a long WAL: this connection finishes. */
+  private finishCheckpoint = false;
   private readonly listeners: AppendListeners;
   private readonly statements: {
     readonly insertEvent: Statement<unknown[]>;
@@ -119,6 +134,7 @@ class SqliteEventLog implements EventLog {
     private readonly options: SqliteEventLogOptions,
   ) {
     this.listeners = new AppendListeners(options.onListenerError);
+    this.wal = new WalSync(`${db.name}-wal`);
     this.statements = {
       insertEvent: db.prepare(insertSql(1)),
       insertEvents: db.prepare(insertSql(ROWS_PER_INSERT)),
@@ -209,6 +225,7 @@ class SqliteEventLog implements EventLog {
     if (events.length === 0) return [];
     const prepared = prepareEvents(events, this.now());
     const { plan, stored } = this.appendBatch(prepared, false);
+    await this.durable();
     this.listeners.emit(plan.events);
     return appendResults(plan, stored);
   }
@@ -217,8 +234,24 @@ class SqliteEventLog implements EventLog {
     this.check();
     if (this.options.signingKey === undefined) return undefined;
     const { plan } = this.appendBatch([], true);
+    await this.durable();
     this.listeners.emit(plan.events);
     return plan.events[plan.events.length - 1];
+  }
+
+  /** Waits until what was committed is on disk; starts the checkpointer once the WAL is big. */
+  private async durable(): Promise<void> {
+    await this.wal.sync();
+    if (this.closed) return;
+    if (this.finishCheckpoint) {
+      this.finishCheckpoint = false;
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    }
+    if (this.checkpointer === undefined && this.wal.size() > CHECKPOINTER_AFTER_BYTES) {
+      this.checkpointer = new WalCheckpointer(this.db.name, ({ log, checkpointed }) => {
+        if (log >= FINISH_CHECKPOINT_FROM_FRAMES && log - checkpointed <= FINISH_CHECKPOINT_LEFT_FRAMES) this.finishCheckpoint = true;
+      });
+    }
   }
 
   async *read(query?: ReadQuery): AsyncIterable<StoredEvent> {
@@ -257,6 +290,8 @@ class SqliteEventLog implements EventLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.wal.close();
+    await this.checkpointer?.close();
     this.db.close();
   }
 }

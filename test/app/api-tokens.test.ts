@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/app/accounts.js';
+import { TOKEN_RECHECK_MS } from '../../src/app/api-tokens.js';
 import { sqliteDatabasePath } from '../../src/log/sqlite-event-log.js';
 import { accountEvents } from './account-fixtures.js';
 import { announceUnavailable, fakeClock, Store, STORES } from './stores.js';
@@ -53,6 +54,17 @@ for (const fixture of STORES) {
         { type: 'token.used', actor: token.id, data: { token: token.id, requests: 1 } },
         { type: 'token.revoked', actor: 'admin-id', data: { token: token.id } },
       ]);
+    });
+
+    it('honours a revocation made by another server process within TOKEN_RECHECK_MS', async () => {
+      const { token, secret } = await accounts.createToken({ name: 'feed', roles: ['analyst'] }, 'admin-id');
+      expect(await accounts.authenticateToken(secret)).toMatchObject({ id: token.id });
+      // Another process on the same store (its own Accounts, its own memory) revokes it.
+      const other = await Accounts.open(store, { clock: clock.now });
+      await other.revokeToken(token.id, 'admin-id');
+      expect(await other.authenticateToken(secret)).toBeUndefined();
+      clock.set(T0 + TOKEN_RECHECK_MS);
+      expect(await accounts.authenticateToken(secret)).toBeUndefined();
     });
 
     it('refuses malformed and forged secrets, and bad tokens', async () => {
