@@ -16,7 +16,7 @@ import type { BenchResult } from './measure.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const ADMIN_PASSWORD = 'bench-admin-password-1';
-const SAMPLES = Number(process.env.VIGIL_BENCH_WARNINGS ?? 60);
+const SAMPLES = Number(process.env.VIGIL_BENCH_WARNINGS ?? 200);
 const BACKGROUND_RATE = 500;
 
 function quantile(sorted: readonly number[], q: number): number {

@@ -241,20 +241,20 @@ export class WarningEngine {
       case 'open': {
         const frozen: FrozenPolicy = { levels: policy?.levels ?? {}, control: policy?.control ?? '', materialChange };
         const warning = randomUUID();
-        await this.store.append([{ type: WARNING_OPENED, stream: problem, actor: 'system', data: { warning, version: 1, reason: 'opened', ...data, policy: frozen as unknown as Record<string, unknown> } }]);
-        await this.#escalate(problem, warning, 1, judgment.level, frozen, START, organisation);
+        const opened: NewEvent = { type: WARNING_OPENED, stream: problem, actor: 'system', data: { warning, version: 1, reason: 'opened', ...data, policy: frozen as unknown as Record<string, unknown> } };
+        await this.#escalate(problem, warning, 1, judgment.level, frozen, START, organisation, [opened]);
         return;
       }
       case 'update': {
         const version = open!.version + 1;
-        await this.store.append([{ type: WARNING_UPDATED, stream: problem, actor: 'system', data: { warning: open!.id, version, reason: decision.reason, ...data } }]);
-        await this.#escalate(problem, open!.id, version, judgment.level, open!.policy, START, organisation);
+        const updated: NewEvent = { type: WARNING_UPDATED, stream: problem, actor: 'system', data: { warning: open!.id, version, reason: decision.reason, ...data } };
+        await this.#escalate(problem, open!.id, version, judgment.level, open!.policy, START, organisation, [updated]);
         return;
       }
       case 'close': {
         const version = open!.version + 1;
-        await this.store.append([{ type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: open!.id, version, reason: 'all-clear', ...data } }]);
-        await this.#allClear(problem, open!, version, organisation);
+        const closed: NewEvent = { type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: open!.id, version, reason: 'all-clear', ...data } };
+        await this.#allClear(problem, open!, version, organisation, closed);
         return;
       }
       default: {
@@ -283,15 +283,13 @@ export class WarningEngine {
         const dissentJudgment: Judgment = { ...judgment, level: dissent.level, levelIndex: dissent.levelIndex, pDangerous: dissent.pDangerous, words: estimativeWords(dissent.pDangerous), leading: leadingOf(dissent.posterior), evidence: [], collect: judgment.collect };
         const frozen: FrozenPolicy = { levels: { [dissent.level]: [{ notify: ['control'] }] }, control: policy?.control ?? '', materialChange: 1 };
         const id = randomUUID();
-        await this.store.append([
-          {
-            type: WARNING_OPENED,
-            stream: problem,
-            actor: 'system',
-            data: { warning: id, version: 1, reason: 'dissent', dissent: dissent.dissent, judgment: dissentJudgment as unknown as Record<string, unknown>, policy: frozen as unknown as Record<string, unknown> },
-          },
-        ]);
-        await this.#escalate(problem, id, 1, dissent.level, frozen, START, organisation);
+        const opened: NewEvent = {
+          type: WARNING_OPENED,
+          stream: problem,
+          actor: 'system',
+          data: { warning: id, version: 1, reason: 'dissent', dissent: dissent.dissent, judgment: dissentJudgment as unknown as Record<string, unknown>, policy: frozen as unknown as Record<string, unknown> },
+        };
+        await this.#escalate(problem, id, 1, dissent.level, frozen, START, organisation, [opened]);
       } else if (!above && warning !== undefined) {
         const reason = dissent.state === 'withdrawn' ? 'dissent-withdrawn' : 'official-caught-up';
         await this.store.append([{ type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: warning.id, version: warning.version + 1, reason, dissent: dissent.dissent, judgment: warning.judgment as unknown as Record<string, unknown> } }]);
@@ -348,13 +346,16 @@ export class WarningEngine {
     });
   }
 
-  /** Runs a version's escalation from `cursor`: notifications, errors, the next timer. */
-  async #escalate(problem: string, warning: string, version: number, level: string, policy: FrozenPolicy, cursor: EscalationCursor, org: Organisation): Promise<void> {
+  /**
+   * Runs a version's escalation from `cursor`: notifications, errors, the next timer. `first`
+   * (the warning's own opened or updated event) is written in the same append, so the people
+   * are told one write sooner, and a crash cannot leave a version without its escalation.
+   */
+  async #escalate(problem: string, warning: string, version: number, level: string, policy: FrozenPolicy, cursor: EscalationCursor, org: Organisation, first: readonly NewEvent[] = []): Promise<void> {
     const steps = policy.levels[level] ?? [];
-    if (steps.length === 0) return;
-    const actions = runEscalation(steps, cursor, org, policy.control, this.#now());
-    const events = actions.map((action) => this.#eventOf(problem, warning, version, action, org));
-    await this.store.append(events);
+    const actions = steps.length === 0 ? [] : runEscalation(steps, cursor, org, policy.control, this.#now());
+    const events = [...first, ...actions.map((action) => this.#eventOf(problem, warning, version, action, org))];
+    if (events.length > 0) await this.store.append(events);
     for (const action of actions) {
       if (action.kind === 'notify') await this.#deliverAll(problem, warning, version, action.recipient.person, false, 1);
     }
@@ -398,10 +399,9 @@ export class WarningEngine {
     await this.#escalate(warning.problem, warning.id, warning.version, warning.judgment.level, warning.policy, timer.cursor, organisation);
   }
 
-  /** Tells everyone told of the warning that it is over. */
-  async #allClear(problem: string, open: WarningRow, version: number, org: Organisation): Promise<void> {
+  /** Closes a warning (`closed`, its event) and tells everyone told of it that it is over, in one append. */
+  async #allClear(problem: string, open: WarningRow, version: number, org: Organisation, closed: NewEvent): Promise<void> {
     const people = await this.store.db.all<{ person: string }>('SELECT DISTINCT person FROM warn_notifications WHERE warning = ? ORDER BY person', [open.id]);
-    if (people.length === 0) return;
     const events = people.map((p): NewEvent => {
       const data: WarningNotifiedData = {
         warning: open.id,
@@ -414,7 +414,7 @@ export class WarningEngine {
       };
       return { type: WARNING_NOTIFIED, stream: problem, actor: 'system', data: data as unknown as Record<string, unknown> };
     });
-    await this.store.append(events);
+    await this.store.append([closed, ...events]);
     for (const p of people) await this.#deliverAll(problem, open.id, version, p.person, true, 1);
   }
 
