@@ -42,6 +42,19 @@ function fittingOption(schema: z.ZodType, data: unknown): z.ZodType | undefined 
 /** Fastify's validator compiler over zod schemas. */
 export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
   const prefix = PREFIX[httpPart ?? 'body'] ?? '';
+  if (httpPart === 'headers' && schema instanceof z.ZodObject) {
+    // Only the headers the schema names are checked (a request carries many others), and the
+    // request keeps all of its headers: parsing would strip the ones not named.
+    const names = Object.keys(schema.shape as Record<string, unknown>);
+    return (data: unknown) => {
+      const headers = (data ?? {}) as Record<string, unknown>;
+      const named: Record<string, unknown> = {};
+      for (const name of names) if (headers[name] !== undefined) named[name] = headers[name];
+      const parsed = schema.safeParse(named, { reportInput: true });
+      if (parsed.success) return { value: data };
+      return { error: new RequestInvalid(issuesFromZod(parsed.error, [prefix])) };
+    };
+  }
   return (data: unknown) => {
     const parsed = (fittingOption(schema, data) ?? schema).safeParse(data, { reportInput: true });
     if (parsed.success) return { value: parsed.data };

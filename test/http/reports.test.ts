@@ -327,6 +327,23 @@ describe('ingest', () => {
     });
   });
 
+  it('a bad header the route names is 400 at /headers/...; a body that is not an object is 400; nothing is written', async () => {
+    await expectNothingWritten(s, async () => {
+      const headers = { ...s.tokens.analyst.headers, 'x-csrf-token': 'x'.repeat(201) };
+      const bad = await s.app.inject({ method: 'POST', url: '/api/v1/problems/tiny/reports', headers, payload: tinyReport('h1', s) });
+      expectError(bad, 400, 'REQUEST_INVALID', '/headers/x-csrf-token');
+      for (const payload of ['[]', '"report"', '42']) {
+        const response = await s.app.inject({
+          method: 'POST',
+          url: '/api/v1/problems/tiny/reports',
+          headers: { ...s.tokens.analyst.headers, 'content-type': 'application/json' },
+          payload,
+        });
+        expectError(response, 400, 'REQUEST_INVALID');
+      }
+    });
+  });
+
   it('lists the reports in the order received, with their marking', async () => {
     const response = await s.app.inject({
       method: 'GET',

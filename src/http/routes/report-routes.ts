@@ -38,7 +38,11 @@ const reportsValidator: FastifySchemaCompiler<z.ZodType> = (route) => {
   if (route.httpPart !== 'body') return zodValidatorCompiler(route);
   const batch = zodValidatorCompiler({ ...route, schema: batchEnvelope });
   const single = zodValidatorCompiler({ ...route, schema: singleEnvelope });
-  return (data: unknown) => (typeof data === 'object' && data !== null && 'reports' in data ? batch(data) : single(data));
+  return (data: unknown) => {
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) return 'reports' in data ? batch(data) : { value: data };
+    // Not an object: the single envelope's schema says so, in the API's words.
+    return single(data);
+  };
 };
 
 export function reportRoutes(app: App, ctx: ServerContext): void {
