@@ -5,6 +5,11 @@
  * key is taken by other content), that request alone is refused and the others are written
  * without it; any other failure is retried request by request, so every caller gets the answer
  * its own events would have got alone.
+ *
+ * Pipelined where the log's writes happen at the call (SQLite: the transaction runs before the
+ * append's first await, which then only waits for the flush): up to `depth` groups are in
+ * flight, so the next group is written while the disk flushes the one before. Projections and
+ * answers still follow the groups' order, one after another.
  */
 import { setImmediate } from 'node:timers';
 import { isVigilError, VigilError } from '../core/errors.js';
@@ -23,12 +28,18 @@ const MAX_GROUP_EVENTS = 20_000;
 export class GroupCommit {
   readonly #queue: Request[] = [];
   #writing = false;
+  /** The groups written and not yet answered, oldest first. */
+  readonly #flights: Promise<void>[] = [];
+  /** Settles when every group taken so far is projected and answered. */
+  #answered: Promise<void> = Promise.resolve();
 
   constructor(
     /** Appends a batch atomically (the log's append). */
     private readonly write: (events: readonly NewEvent[]) => Promise<StoredEvent[]>,
     /** Runs after each batch is written, before its callers are answered (the projection). */
     private readonly afterWrite: () => Promise<void>,
+    /** Groups in flight at once; more than 1 only where `write` writes before its first await. */
+    private readonly depth = 1,
   ) {}
 
   /** Appends `events` atomically, possibly together with other requests; resolves to their stored events. */
@@ -46,6 +57,7 @@ export class GroupCommit {
         // Let requests already under way (parsing, validating) join this batch: the adapters'
         // writes are synchronous, so without one turn of the event loop nothing else could.
         await new Promise((resolve) => setImmediate(resolve));
+        while (this.#flights.length >= this.depth) await this.#flights[0];
         const group: Request[] = [];
         let size = 0;
         while (this.#queue.length > 0 && (group.length === 0 || size + this.#queue[0]!.events.length <= MAX_GROUP_EVENTS)) {
@@ -53,16 +65,30 @@ export class GroupCommit {
           group.push(next);
           size += next.events.length;
         }
-        await this.#commit(group);
+        if (group.length === 0) continue;
+        const written = this.#writeGroup(group);
+        const answered = this.#answered.then(async () => {
+          let result: Awaited<typeof written>;
+          try {
+            result = await written;
+          } catch (error) {
+            // #writeGroup answers its own failures; this is only a guard for the chain.
+            for (const request of group) request.reject(error);
+            return;
+          }
+          await this.#answer(result);
+        });
+        this.#answered = answered;
+        this.#flights.push(answered);
+        void answered.then(() => this.#flights.splice(this.#flights.indexOf(answered), 1));
       }
     } finally {
       this.#writing = false;
     }
   }
 
-  /** Writes a group, projects it, then answers each request. Never throws. */
-  async #commit(group: readonly Request[]): Promise<void> {
-    const written = await this.#writeGroup(group);
+  /** Projects what was written, then answers each request. Never throws. */
+  async #answer(written: readonly { request: Request; stored: StoredEvent[] }[]): Promise<void> {
     let projectionError: unknown;
     if (written.length > 0) {
       try {

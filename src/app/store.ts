@@ -95,10 +95,7 @@ export function openEventLog(options: StoreOptions = {}): Promise<{ log: EventLo
 export class Store {
   /** Events appended through this store, checkpoints included, waiting to be projected. */
   readonly #appended: StoredEvent[] = [];
-  readonly #group = new GroupCommit(
-    (events) => this.log.append(events),
-    () => this.#project(),
-  );
+  readonly #group: GroupCommit;
   /**
    * The latest model of each problem, parsed, with when its version was last read (this
    * process's monotonic clock). A new version appended here replaces it at once; one appended
@@ -114,6 +111,13 @@ export class Store {
     readonly signingKey: SigningKey,
     private readonly clock: () => Date,
   ) {
+    // SQLite writes at the call and then waits for the flush: the next group may be written
+    // meanwhile. A PostgreSQL append is a round trip: one group at a time keeps seq order.
+    this.#group = new GroupCommit(
+      (events) => this.log.append(events),
+      () => this.#project(),
+      db.dialect === 'sqlite' ? 4 : 1,
+    );
     log.subscribe((events) => this.#appended.push(...events));
   }
 

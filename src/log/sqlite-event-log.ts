@@ -21,7 +21,7 @@ import type { EventRecord, StoredEvent } from './event.js';
 import { AppendListeners, closedLogError, pagedRecords } from './event-log.js';
 import type { EventLog, EventLogOptions, LogHead, NewEvent, ReadQuery } from './event-log.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
-import { BACKSTOP_CHECKPOINT_PAGES, CHECKPOINTER_AFTER_BYTES, WalCheckpointer, WalSync } from './wal-sync.js';
+import { BACKSTOP_CHECKPOINT_PAGES, CHECKPOINTER_AFTER_BYTES, WalCheckpointer, WalSync, type Flush } from './wal-sync.js';
 
 /** Where and how to open the SQLite log. */
 export interface SqliteEventLogOptions extends EventLogOptions {
@@ -29,6 +29,8 @@ export interface SqliteEventLogOptions extends EventLogOptions {
   readonly dataDir: string;
   /** How long a writer waits for another process's write lock, default 10 s. */
   readonly busyTimeoutMs?: number;
+  /** How the WAL is flushed to disk; default fdatasync (tests hold it to watch what reads show). */
+  readonly flush?: Flush;
 }
 
 /** The database file of a data directory. */
@@ -107,6 +109,12 @@ class SqliteEventLog implements EventLog {
   private closed = false;
   private readonly wal: WalSync;
   private checkpointer: WalCheckpointer | undefined;
+  /**
+   * The first seq of each append of this log committed but not yet flushed, in order. Reads
+   * through this log stop before the first: nothing is shown that a power cut could still take
+   * back (and then give to another event).
+   */
+  private readonly unflushed: number[] = [];
   /** Set when the checkpointer has copied nearly all of a long WAL: this connection finishes. */
   private finishCheckpoint = false;
   private readonly listeners: AppendListeners;
@@ -134,7 +142,7 @@ class SqliteEventLog implements EventLog {
     private readonly options: SqliteEventLogOptions,
   ) {
     this.listeners = new AppendListeners(options.onListenerError);
-    this.wal = new WalSync(`${db.name}-wal`);
+    this.wal = new WalSync(`${db.name}-wal`, options.flush);
     this.statements = {
       insertEvent: db.prepare(insertSql(1)),
       insertEvents: db.prepare(insertSql(ROWS_PER_INSERT)),
@@ -225,7 +233,7 @@ class SqliteEventLog implements EventLog {
     if (events.length === 0) return [];
     const prepared = prepareEvents(events, this.now());
     const { plan, stored } = this.appendBatch(prepared, false);
-    await this.durable();
+    await this.durable(plan.events[0]?.seq);
     this.listeners.emit(plan.events);
     return appendResults(plan, stored);
   }
@@ -234,14 +242,22 @@ class SqliteEventLog implements EventLog {
     this.check();
     if (this.options.signingKey === undefined) return undefined;
     const { plan } = this.appendBatch([], true);
-    await this.durable();
+    await this.durable(plan.events[0]?.seq);
     this.listeners.emit(plan.events);
     return plan.events[plan.events.length - 1];
   }
 
-  /** Waits until what was committed is on disk; starts the checkpointer once the WAL is big. */
-  private async durable(): Promise<void> {
-    await this.wal.sync();
+  /**
+   * Waits until what was committed is on disk (`firstSeq`: the first new event, hidden from
+   * reads until then); starts the checkpointer once the WAL is big.
+   */
+  private async durable(firstSeq: number | undefined): Promise<void> {
+    if (firstSeq !== undefined) this.unflushed.push(firstSeq);
+    try {
+      await this.wal.sync();
+    } finally {
+      if (firstSeq !== undefined) this.unflushed.splice(this.unflushed.indexOf(firstSeq), 1);
+    }
     if (this.closed) return;
     if (this.finishCheckpoint) {
       this.finishCheckpoint = false;
@@ -264,15 +280,26 @@ class SqliteEventLog implements EventLog {
     this.check();
     return pagedRecords(query, pageSize, async (from, to, stream, n) => {
       this.check();
+      const upTo = Math.min(to, this.visibleTo());
       return stream === undefined
-        ? this.statements.page.all(from, to, n)
-        : this.statements.streamPage.all(from, to, stream, n);
+        ? this.statements.page.all(from, upTo, n)
+        : this.statements.streamPage.all(from, upTo, stream, n);
     });
   }
 
   async head(): Promise<LogHead | undefined> {
     this.check();
-    return this.statements.tail.get();
+    const tail = this.statements.tail.get();
+    const visible = this.visibleTo();
+    if (tail === undefined || tail.seq <= visible) return tail;
+    const record = this.statements.bySeq.get(visible);
+    return record === undefined ? undefined : { seq: record.seq, hash: record.hash, at: record.at };
+  }
+
+  /** The last seq reads may show: before this log's first append still being flushed. */
+  private visibleTo(): number {
+    const first = this.unflushed[0];
+    return first === undefined ? Number.MAX_SAFE_INTEGER : first - 1;
   }
 
   async publicKeys(): Promise<Record<string, string>> {

@@ -54,6 +54,7 @@ export class WalSync {
     private readonly flush: Flush = datasync,
   ) {}
 
+
   /** Resolves once everything written to the file before this call is on disk. */
   sync(): Promise<void> {
     return new Promise((resolve, reject) => {

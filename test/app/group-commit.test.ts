@@ -1,6 +1,7 @@
 /**
  * Group commit: concurrent appends are written together, yet each request keeps its own
- * all-or-nothing answer, on both databases.
+ * all-or-nothing answer, on both databases; pipelined, the next group is written while the
+ * one before is in flight, and answers keep the groups' order.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,9 @@ import { isVigilError } from '../../src/core/errors.js';
 import type { Problem, Report } from '../../src/core/model.js';
 import { parseProblemText } from '../../src/core/problem-file.js';
 import { REPORT_RECEIVED } from '../../src/app/events.js';
+import { GroupCommit } from '../../src/app/group-commit.js';
+import type { StoredEvent } from '../../src/log/event.js';
+import type { NewEvent } from '../../src/log/event-log.js';
 import { announceUnavailable, Store, STORES } from './stores.js';
 
 const problem = (parseProblemText(readFileSync(new URL('../fixtures/tiny-problem.yaml', import.meta.url), 'utf8'), 'yaml') as { value: Problem }).value;
@@ -72,3 +76,58 @@ for (const fixture of STORES) {
   });
   announceUnavailable(fixture);
 }
+
+describe('group commit pipelined', () => {
+  /** A write that records its batches and finishes when the test says. */
+  function heldWrites() {
+    const calls: { events: readonly NewEvent[]; finish: () => void }[] = [];
+    let seq = 0;
+    const write = (events: readonly NewEvent[]) =>
+      new Promise<StoredEvent[]>((resolve) => {
+        const stored = events.map((e) => ({ ...e, seq: ++seq, id: `e${seq}`, at: '', prev: '', hash: '' }) as unknown as StoredEvent);
+        calls.push({ events, finish: () => resolve(stored) });
+      });
+    return { write, calls };
+  }
+  const turns = async (n = 10) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+  const event = (type: string): NewEvent => ({ type, stream: 's', actor: 'a', data: {} });
+
+  it('writes the next group while the one before is in flight, and answers in order', async () => {
+    const { write, calls } = heldWrites();
+    const projected: number[] = [];
+    const group = new GroupCommit(write, async () => void projected.push(calls.length), 2);
+    const answers: string[] = [];
+    const a = group.append([event('a')]).then(() => answers.push('a'));
+    await turns();
+    const b = group.append([event('b')]).then(() => answers.push('b'));
+    await turns();
+    // Both written although the first has not finished.
+    expect(calls.map((c) => c.events[0]!.type)).toEqual(['a', 'b']);
+    // The second finishes first; it is still answered after the first.
+    calls[1]!.finish();
+    await turns();
+    expect(answers).toEqual([]);
+    calls[0]!.finish();
+    await Promise.all([a, b]);
+    expect(answers).toEqual(['a', 'b']);
+    expect(projected).toHaveLength(2);
+  });
+
+  it('with depth 1 writes a group only after the one before is answered', async () => {
+    const { write, calls } = heldWrites();
+    const group = new GroupCommit(write, async () => undefined, 1);
+    const a = group.append([event('a')]);
+    await turns();
+    const b = group.append([event('b')]);
+    await turns();
+    expect(calls).toHaveLength(1);
+    calls[0]!.finish();
+    await a;
+    await turns();
+    expect(calls).toHaveLength(2);
+    calls[1]!.finish();
+    await b;
+  });
+});

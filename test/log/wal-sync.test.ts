@@ -98,6 +98,37 @@ describe('WalSync', () => {
   });
 });
 
+describe('a log whose flush is under way', () => {
+  it('acknowledges an append only after its flush, and shows nothing of it to reads before', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-visible-'));
+    dirs.push(dir);
+    const { flush, started } = controlledFlush();
+    const log = await openSqliteEventLog({ dataDir: dir, flush });
+    const heard: number[] = [];
+    log.subscribe((events) => heard.push(...events.map((e) => e.seq)));
+    const first = log.append([{ type: 'test.a', stream: 's', actor: 'a', data: {} }]);
+    await until(() => started.length === 1);
+    started[0]!();
+    expect((await first).map((e) => e.seq)).toEqual([1]);
+
+    const second = log.append([{ type: 'test.b', stream: 's', actor: 'a', data: {} }, { type: 'test.b', stream: 's', actor: 'a', data: {} }]);
+    await until(() => started.length === 2);
+    // Committed, not yet on disk: not acknowledged, not told, not read.
+    expect(await settled(second)).toBe('pending');
+    expect(heard).toEqual([1]);
+    expect((await log.head())?.seq).toBe(1);
+    const seen: number[] = [];
+    for await (const e of log.read()) seen.push(e.seq);
+    expect(seen).toEqual([1]);
+
+    started[1]!();
+    expect((await second).map((e) => e.seq)).toEqual([2, 3]);
+    expect(heard).toEqual([1, 2, 3]);
+    expect((await log.head())?.seq).toBe(3);
+    await log.close();
+  });
+});
+
 describe('the WAL of a busy log', () => {
   it('stays bounded over a long run of appends, and loses nothing', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-bounded-'));
