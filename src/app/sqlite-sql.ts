@@ -1,5 +1,4 @@
 /** The SQL port over better-sqlite3: one connection, statements cached. */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { BACKSTOP_CHECKPOINT_PAGES } from '../log/wal-sync.js';
 import type { Row, SqlDatabase, SqlValue } from './sql.js';
@@ -14,17 +13,25 @@ export function openSqliteSql(path: string): SqlDatabase {
   return new SqliteSql(db);
 }
 
+/**
+ * The connection as seen from outside any transaction. A write made while a transaction is open
+ * waits for it to end, or it would commit or roll back with work that is not its own; a
+ * transaction's own statements go through the handle it is given (`SqliteTransaction`).
+ */
 class SqliteSql implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
   readonly #statements = new Map<string, Database.Statement>();
-  /** Set inside the async context of the open transaction (a nested call joins it). */
-  readonly #inside = new AsyncLocalStorage<true>();
+  /** The handle given to transactions: its statements run inside the open one. */
+  readonly #inside: SqliteTransaction;
   /** Settles when the open transaction ends: one connection, so one transaction at a time. */
   #open: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.#inside = new SqliteTransaction(this);
+  }
 
-  #prepare(sql: string): Database.Statement {
+  /** The cached statement for `sql`. */
+  prepare(sql: string): Database.Statement {
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare(sql);
@@ -34,46 +41,34 @@ class SqliteSql implements SqlDatabase {
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
-    // A write from outside the open transaction waits for it, or it would commit or roll
-    // back with work that is not its own.
-    if (this.db.inTransaction && this.#inside.getStore() === undefined) return this.#serialized(async () => this.run(sql, params));
-    this.#prepare(sql).run(...params);
+    if (this.db.inTransaction) return this.#serialized(async () => this.run(sql, params));
+    this.prepare(sql).run(...params);
   }
 
   async all<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    return this.#prepare(sql).all(...params) as R[];
+    return this.prepare(sql).all(...params) as R[];
   }
 
   async insertMany(into: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
-    const first = rows[0];
-    if (first === undefined) return;
-    const statement = this.#prepare(`INSERT INTO ${into} VALUES (${first.map(() => '?').join(', ')})`);
-    const insert = () => {
-      for (const row of rows) statement.run(...row);
-    };
-    if (this.#inside.getStore() !== undefined) insert();
-    else if (this.db.inTransaction) await this.#serialized(async () => this.insertMany(into, rows));
-    else this.db.transaction(insert)();
+    if (rows.length === 0) return;
+    if (this.db.inTransaction) return this.#serialized(async () => this.insertMany(into, rows));
+    this.db.transaction(() => this.#inside.insertRows(into, rows))();
   }
 
   async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
     // better-sqlite3 transactions are synchronous; ours may await between statements, so use
-    // explicit BEGIN/COMMIT. Concurrent callers (requests of a server) queue; a nested call
-    // from inside the transaction joins it.
-    if (this.#inside.getStore() !== undefined) return fn(this);
-    return this.#serialized(() =>
-      this.#inside.run(true, async () => {
-        this.db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(this);
-          this.db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (this.db.inTransaction) this.db.exec('ROLLBACK');
-          throw error;
-        }
-      }),
-    );
+    // explicit BEGIN/COMMIT. Concurrent callers (requests of a server) queue.
+    return this.#serialized(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.#inside);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
   }
 
   /** Runs `task` after every transaction queued before it has ended. */
@@ -85,5 +80,39 @@ class SqliteSql implements SqlDatabase {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** The handle of the open transaction: statements run at once, a nested transaction joins. */
+class SqliteTransaction implements SqlDatabase {
+  readonly dialect = 'sqlite' as const;
+
+  constructor(private readonly outside: SqliteSql) {}
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    this.outside.prepare(sql).run(...params);
+  }
+
+  async all<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    return this.outside.prepare(sql).all(...params) as R[];
+  }
+
+  async insertMany(into: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    this.insertRows(into, rows);
+  }
+
+  insertRows(into: string, rows: readonly (readonly SqlValue[])[]): void {
+    const first = rows[0];
+    if (first === undefined) return;
+    const statement = this.outside.prepare(`INSERT INTO ${into} VALUES (${first.map(() => '?').join(', ')})`);
+    for (const row of rows) statement.run(...row);
+  }
+
+  async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
+  async close(): Promise<void> {
+    // The connection belongs to the outside handle.
   }
 }

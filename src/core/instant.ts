@@ -3,7 +3,48 @@
 const ISO_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)$/;
 
-const CANONICAL = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z$/;
+/** Where the canonical form (`2023-10-07T03:12:44.120Z`) has its separators. */
+const SEPARATORS: readonly (readonly [number, number])[] = [
+  [4, 0x2d],
+  [7, 0x2d],
+  [10, 0x54],
+  [13, 0x3a],
+  [16, 0x3a],
+  [19, 0x2e],
+  [23, 0x5a],
+];
+
+/** The number written by the `count` digits of `text` from `from`, or -1 if one is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Milliseconds of an instant in the canonical form; null when it has the form's shape but names
+ * an impossible date or time; undefined when `text` is not in the form.
+ */
+function parseCanonical(text: string): number | null | undefined {
+  for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return undefined;
+  const y = digitsAt(text, 0, 4);
+  const mo = digitsAt(text, 5, 2);
+  const d = digitsAt(text, 8, 2);
+  const h = digitsAt(text, 11, 2);
+  const mi = digitsAt(text, 14, 2);
+  const s = digitsAt(text, 17, 2);
+  const ms = digitsAt(text, 20, 3);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0 || ms < 0) return undefined;
+  // A string of the right shape with an impossible date or time is no instant at all.
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  // Date.UTC reads years 0-99 as 1900-1999.
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  return y < 100 ? new Date(utc).setUTCFullYear(y) : utc;
+}
 
 /** Days in a month (1-12) of the proleptic Gregorian calendar. */
 function daysInMonth(year: number, month: number): number {
@@ -20,14 +61,9 @@ function daysInMonth(year: number, month: number): number {
 export function parseInstant(text: string): number | undefined {
   if (text.length === 24) {
     // The canonical form (what Vigil writes): the common case, parsed without detours.
-    const c = CANONICAL.exec(text);
-    if (c !== null) {
-      const [y, mo, d, h, mi, s, ms] = c.slice(1).map(Number) as [number, number, number, number, number, number, number];
-      if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return undefined;
-      // Date.UTC reads years 0-99 as 1900-1999.
-      const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-      return y < 100 ? new Date(utc).setUTCFullYear(y) : utc;
-    }
+    const canonical = parseCanonical(text);
+    if (canonical === null) return undefined;
+    if (canonical !== undefined) return canonical;
   }
   const m = ISO_INSTANT.exec(text);
   if (!m) return undefined;

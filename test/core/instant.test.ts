@@ -1,4 +1,5 @@
 /** ISO 8601 instants: one text, one instant, whichever way it is written. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../../src/core/instant.js';
 
@@ -24,5 +25,37 @@ describe('parseInstant', () => {
     expect(parseInstant('2024-02-29T00:00:00.000Z')).toBe(Date.UTC(2024, 1, 29));
     expect(parseInstant('2026-03-01T24:00:00Z')).toBeUndefined();
     expect(parseInstant('2026-03-01T00:00:00')).toBeUndefined();
+  });
+
+  it('reads the canonical form as Date does, and refuses it where it names no instant', () => {
+    // Any instant Vigil writes reads back as itself.
+    fc.assert(
+      fc.property(fc.integer({ min: new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(0), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (ms) => {
+        expect(parseInstant(formatInstant(ms))).toBe(ms);
+      }),
+    );
+    // Any text of the form's shape, digits anywhere (impossible dates included): the answer is
+    // Date's for a valid instant, else none.
+    const digit = fc.integer({ min: 0, max: 9 }).map(String);
+    const shaped = fc.array(digit, { minLength: 17, maxLength: 17 }).map((d) => `${d.slice(0, 4).join('')}-${d[4]}${d[5]}-${d[6]}${d[7]}T${d[8]}${d[9]}:${d[10]}${d[11]}:${d[12]}${d[13]}.${d[14]}${d[15]}${d[16]}Z`);
+    const reference = (text: string): number | undefined => {
+      const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z$/.exec(text);
+      if (m === null) return undefined;
+      const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as number[];
+      const ms = Date.parse(text);
+      const date = new Date(ms);
+      const same = date.getUTCFullYear() === y && date.getUTCMonth() + 1 === mo && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === s;
+      return Number.isFinite(ms) && same ? ms : undefined;
+    };
+    fc.assert(
+      fc.property(shaped, fc.nat(23), fc.string({ minLength: 1, maxLength: 1 }), (text, at, c) => {
+        expect(parseInstant(text)).toBe(reference(text));
+        // Off the form, the general ISO 8601 reading takes over: still Date's instant, or none.
+        const changed = text.slice(0, at) + c + text.slice(at + 1);
+        const ms = parseInstant(changed);
+        if (ms !== undefined) expect(ms).toBe(Date.parse(changed.replace(' ', 'T')));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
