@@ -83,14 +83,27 @@ export function reportLogLikelihoods(
   ageHours = 0,
   halfLifeHours?: number,
 ): { logA: number; logB: number } {
-  const present = observed === 'present';
-  if (halfLifeHours === undefined || !(ageHours > 0)) {
-    return present ? { logA: Math.log(channel.s), logB: Math.log(channel.f) } : { logA: Math.log1p(-channel.s), logB: Math.log1p(-channel.f) };
-  }
+  const terms = likelihoodTerms(channel, observed);
+  if (halfLifeHours === undefined || !(ageHours > 0)) return { logA: terms.logA, logB: terms.logB };
   const x = (-ageHours / halfLifeHours) * Math.LN2;
   const w = Math.exp(x);
   const half = -0.5 * Math.expm1(x);
-  const a = present ? channel.s : 1 - channel.s;
-  const b = present ? channel.f : 1 - channel.f;
-  return { logA: Math.log(a * w + half), logB: Math.log(b * w + half) };
+  return { logA: Math.log(terms.a * w + half), logB: Math.log(terms.b * w + half) };
+}
+
+/**
+ * What `reportLogLikelihoods` needs of a report besides its age, worked out once: P(what it
+ * says | S = 1) and P(what it says | S = 0) unfaded, and their logarithms.
+ */
+export interface LikelihoodTerms {
+  readonly a: number;
+  readonly b: number;
+  readonly logA: number;
+  readonly logB: number;
+}
+
+export function likelihoodTerms(channel: Channel, observed: Report['observed']): LikelihoodTerms {
+  return observed === 'present'
+    ? { a: channel.s, b: channel.f, logA: Math.log(channel.s), logB: Math.log(channel.f) }
+    : { a: 1 - channel.s, b: 1 - channel.f, logA: Math.log1p(-channel.s), logB: Math.log1p(-channel.f) };
 }
