@@ -154,13 +154,23 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
   });
 
   installAuth(app, store, accounts);
-  app.addHook('preHandler', refuseNul);
-  app.addHook('onResponse', async (request, reply) => {
+  // Hooks on every request take callbacks, not promises: they do nothing that waits.
+  app.addHook('preHandler', (request, _reply, done) => {
+    try {
+      refuseNul(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.requests.inc({ route: request.routeOptions.url ?? 'unknown', method: request.method, status: String(reply.statusCode) });
     request.log.info(
       { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, actor: request.principal?.id },
       'request',
     );
+    done();
   });
   // Shutting down: the event streams end before the server waits for its connections to close
   // (preClose; onClose comes after that wait), and the answers to requests still in flight close
@@ -175,9 +185,9 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
     stopCounting();
     await warnings.stop();
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 
   serviceRoutes(app, context);

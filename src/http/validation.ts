@@ -107,8 +107,8 @@ export function nulIssues(data: unknown, prefix: readonly string[] = []): Issue[
   return issues;
 }
 
-/** A preHandler hook: refuses (400 REQUEST_INVALID) validated path parameters, query or body holding U+0000. */
-export async function refuseNul(request: FastifyRequest): Promise<void> {
+/** Refuses (throws 400 REQUEST_INVALID) validated path parameters, query or body holding U+0000. */
+export function refuseNul(request: FastifyRequest): void {
   const issues = [
     ...nulIssues(request.params, ['params']),
     ...nulIssues(request.query, ['query']),
