@@ -50,6 +50,8 @@ export interface DemoOptions {
   /** How long the replay takes, in seconds. */
   readonly seconds: number;
   readonly print: (text: string) => void;
+  /** Stops the replay (the server is shutting down): no report is sent after it fires. */
+  readonly signal?: AbortSignal;
 }
 
 /** The demo problem: the example with its half-lives divided by `factor`. */
@@ -101,7 +103,8 @@ export async function runDemo(server: RunningServer, options: DemoOptions): Prom
   for (const report of reports) {
     const due = start + (report.received - first) / factor;
     const wait = due - Date.now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => undefined);
+    if (options.signal?.aborted === true) return;
     const now = Date.now();
     const scaled: Report = { ...report, id: report.id, at: Math.min(now, now - (report.received - report.at) / factor), received: now };
     const incoming: IncomingReport = { report: scaled, classification: markingOf(report.source) };

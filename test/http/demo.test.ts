@@ -72,3 +72,30 @@ describe('demo mode', () => {
     expect(Number(rows[0]!.n)).toBe(12);
   });
 });
+
+describe('demo mode stopped by shutdown', () => {
+  it('sends no report after its signal fires, and ends without an error', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-stop-'));
+    const server = await startServer({ host: '127.0.0.1', port: 0, data: dir, logLevel: 'silent', requestsPerMinute: 1200, signInPerMinute: 100, trustProxy: false }, { adminPassword: 'demo-test-admin-password' });
+    try {
+      const shutdown = new AbortController();
+      let printed = '';
+      // A replay of 30 s, stopped once it has begun.
+      const demo = runDemo(server, { seconds: 30, print: (text) => (printed += text), signal: shutdown.signal });
+      while (!printed.includes('Demo: replaying')) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 1_000));
+      shutdown.abort();
+      await expect(demo).resolves.toBeUndefined();
+      const id = `${example.id}-demo`;
+      const sent = (await server.store.assess(id, Date.now(), { ignored: 'count' })).counted.length;
+      await new Promise((r) => setTimeout(r, 1_500));
+      const assessment = await server.store.assess(id, Date.now(), { ignored: 'count' });
+      expect(assessment.counted.length + assessment.ignoredCount).toBeLessThan(83);
+      expect(assessment.counted.length).toBe(sent);
+      expect(printed).not.toContain('all reports in');
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -64,7 +64,10 @@ printed once).
     const stopped = closeOnSignals(server, (line) => out(line + '\n'));
     if (values.demo === true) {
       const seconds = values['demo-seconds'] === undefined ? 60 : Number(values['demo-seconds']);
-      void runDemo(server, { seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 60, print: out }).catch((error: unknown) => out(`demo stopped: ${String(error)}\n`));
+      // The replay stops when the server starts shutting down, before the store closes.
+      const shutdown = new AbortController();
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown.abort());
+      void runDemo(server, { seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 60, print: out, signal: shutdown.signal }).catch((error: unknown) => out(`demo stopped: ${String(error)}\n`));
     }
     await stopped;
     return 0;
