@@ -87,6 +87,13 @@ export class GroupCommit {
     }
   }
 
+  /** Settles once every request made so far (or on its way, within a turn) is answered. */
+  async settled(): Promise<void> {
+    do {
+      await (this.#flights[0] ?? new Promise((resolve) => setImmediate(resolve)));
+    } while (this.#queue.length > 0 || this.#flights.length > 0);
+  }
+
   /** Projects what was written, then answers each request. Never throws. */
   async #answer(written: readonly { request: Request; stored: StoredEvent[] }[]): Promise<void> {
     let projectionError: unknown;

@@ -365,6 +365,8 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    // Appends under way are written and answered first.
+    await this.#group.settled();
     await this.db.close();
     await this.log.close();
   }

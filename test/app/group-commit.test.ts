@@ -48,6 +48,17 @@ for (const fixture of STORES) {
       expect((await store.assess('tiny', T)).counted).toHaveLength(40);
     });
 
+    it('closing the store waits for the appends under way, which are written and answered', async () => {
+      const appends = Array.from({ length: 20 }, (_, k) => store.append([{ type: 'test.filler', stream: 's', actor: 'a', data: { k } }]));
+      await store.close();
+      const stored = await Promise.all(appends);
+      expect(stored.flat()).toHaveLength(20);
+      // Reopened for afterEach's close: everything is there.
+      store = await Store.open(fresh.options);
+      const head = await store.log.head();
+      expect(head!.seq).toBeGreaterThanOrEqual(21);
+    });
+
     it('refuses only the request whose report id conflicts; the others in its group are written whole', async () => {
       await store.recordReports('tiny', [{ report: report('taken') }], { actor: 'a', backfill: true });
       const requests = [
