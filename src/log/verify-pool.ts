@@ -1,0 +1,153 @@
+/**
+ * Parallel verification: blocks of events are checked alone by worker threads (scanning,
+ * hashing, the links inside a block), then joined in seq order on the calling thread, which
+ * also checks the links between blocks. A block that fails, or does not join, is checked again
+ * on the calling thread event by event, so the answer (the first failing seq and its reason)
+ * is exactly the one of a check in one thread.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BlockSetup, BlockSummary, ChainVerifier, EventBlock } from './chain-verifier.js';
+
+/** How verification uses worker threads. */
+export interface ParallelOptions {
+  /** Worker threads; 0 checks everything in the calling thread. Default: one per core, up to 4, none on one core. */
+  readonly threads?: number;
+  /** Inputs smaller than this are checked in the calling thread: an export of fewer bytes, a store of fewer events. */
+  readonly minBytes?: number;
+  readonly minEvents?: number;
+  /** Size of the blocks sent to a worker: bytes of export lines, or stored records. */
+  readonly blockBytes?: number;
+  readonly blockRecords?: number;
+}
+
+/** The defaults of `ParallelOptions`, numbers chosen so that small inputs never pay for threads. */
+export const PARALLEL_DEFAULTS = {
+  minBytes: 8 << 20,
+  minEvents: 20_000,
+  blockBytes: 1 << 20,
+  blockRecords: 5_000,
+} as const;
+
+/** The default thread count: one per core, at most 4; none on a single core. */
+export function defaultThreads(): number {
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(cores, 4);
+}
+
+/**
+ * The worker's compiled file: beside this module when it runs compiled; when it runs from
+ * TypeScript sources (under a test runner), the project's build, if there is one.
+ */
+function workerFile(): URL | undefined {
+  for (const candidate of ['./verify-worker.js', '../../dist/src/log/verify-worker.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  return undefined;
+}
+
+/** Worker threads that check blocks; answers come back per block, in any order. */
+export class VerifyPool {
+  private readonly waiting = new Map<number, { worker: Worker; resolve: (summary: BlockSummary | undefined) => void }>();
+  private readonly live = new Set<Worker>();
+  private nextId = 0;
+  private turn = 0;
+
+  private constructor(
+    private readonly workers: readonly Worker[],
+  ) {
+    for (const worker of workers) {
+      this.live.add(worker);
+      worker.on('message', (answer: { id: number; summary: BlockSummary }) => {
+        const entry = this.waiting.get(answer.id);
+        this.waiting.delete(answer.id);
+        entry?.resolve(answer.summary);
+      });
+      // A worker that fails or exits leaves its blocks to the calling thread.
+      const lost = (): void => {
+        this.live.delete(worker);
+        for (const [id, entry] of this.waiting) {
+          if (entry.worker !== worker) continue;
+          this.waiting.delete(id);
+          entry.resolve(undefined);
+        }
+      };
+      worker.on('error', lost);
+      worker.on('exit', lost);
+    }
+  }
+
+  /** Starts `threads` workers; undefined when there are none to start or no compiled worker file. */
+  static start(threads: number, setup: BlockSetup): VerifyPool | undefined {
+    const file = threads > 0 ? workerFile() : undefined;
+    if (file === undefined) return undefined;
+    return new VerifyPool(Array.from({ length: threads }, () => new Worker(file, { workerData: setup })));
+  }
+
+  /**
+   * The summary of `block` checked alone; undefined when no worker could check it (the caller
+   * checks it itself). The bytes of a block of lines are copied, never taken.
+   */
+  check(block: EventBlock): Promise<BlockSummary | undefined> {
+    const workers = this.workers.filter((worker) => this.live.has(worker));
+    const worker = workers[this.turn++ % Math.max(workers.length, 1)];
+    if (worker === undefined) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, { worker, resolve });
+      if ('lines' in block) {
+        const lines = new Uint8Array(block.lines); // a copy of the view only, handed over whole
+        worker.postMessage({ id, block: { startSeq: block.startSeq, lines } }, [lines.buffer]);
+      } else {
+        worker.postMessage({ id, block });
+      }
+    });
+  }
+
+  /** Stops the workers; blocks not answered yet are left to the caller. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * Blocks in seq order on their way to one verifier: each is sent to the pool when submitted
+ * and joined when its turn comes; a block whose summary does not join is pushed event by event.
+ */
+export class OrderedBlocks<B extends EventBlock> {
+  private readonly queue: { block: B; summary: Promise<BlockSummary | undefined> }[] = [];
+
+  /**
+   * @param checkHere pushes a block's events into the verifier one by one; false once failed
+   * @param inFlight blocks submitted and not yet joined, at most (bounds memory)
+   */
+  constructor(
+    private readonly verifier: ChainVerifier,
+    private readonly pool: VerifyPool,
+    private readonly checkHere: (block: B) => boolean,
+    private readonly inFlight: number,
+  ) {}
+
+  /** Sends `block` to the pool; joins the oldest blocks while too many wait. False once failed. */
+  async submit(block: B): Promise<boolean> {
+    this.queue.push({ block, summary: this.pool.check(block) });
+    return this.settle(this.inFlight);
+  }
+
+  /** Joins blocks until at most `keep` wait. False once verification has failed. */
+  async settle(keep = 0): Promise<boolean> {
+    while (this.queue.length > keep) {
+      const next = this.queue.shift();
+      if (next === undefined) break;
+      const summary = await next.summary;
+      if (summary !== undefined && this.verifier.joinBlock(summary, next.block.startSeq)) continue;
+      if (!this.checkHere(next.block)) {
+        this.queue.length = 0;
+        return false;
+      }
+    }
+    return !this.verifier.failed;
+  }
+}
