@@ -5,7 +5,7 @@
  * decides is an event; its timers are rows of the warning projection with due times, so a
  * restart resumes on schedule. One operation at a time per engine.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../app/access.js';
 import type { Store } from '../app/store.js';
 import {
@@ -29,14 +29,14 @@ import {
   type WarningAcknowledgedData,
   type WarningNotifiedData,
 } from '../app/warning-events.js';
-import { VigilError } from '../core/errors.js';
+import { isVigilError, VigilError } from '../core/errors.js';
 import { estimativeWords } from '../core/words.js';
 import type { NewEvent } from '../log/event-log.js';
 import type { ChannelSender, Notification } from './channel.js';
 import { runEscalation, START, type EscalationAction, type EscalationCursor } from './escalation.js';
 import { resolveTarget, type Organisation, type Step } from './organisation.js';
 import { contactOf, currentOrganisation } from './organisation-store.js';
-import { dissentById, dissentsOf, openDissentWarning, openWarningOf, warningById, type WarningRow } from './warning-reads.js';
+import { dissentById, dissentsOf, openDissentWarning, openWarningOf, warningById, warningCount, type WarningRow } from './warning-reads.js';
 import { dissentIssues, dissentLevel } from './dissent.js';
 import { coverageGaps } from './coverage.js';
 import { decideWarning, type Judgment } from './warning-decision.js';
@@ -70,6 +70,21 @@ const COVERAGE_AHEAD_MS = 7 * 24 * 3_600_000;
 const TOP = 3;
 /** Vigil roles that may acknowledge any warning (besides the people it was sent to). */
 const AUTHORITY_ROLES = ['duty-officer', 'decision-maker'];
+
+/**
+ * Marks a batch of the engine's events as the one and only doing of `step`. Several server
+ * processes may run an engine on one store: each sees the same state and may decide the same
+ * step at once. The log lets one dedupe key through; a fingerprint of its own makes any other
+ * attempt a conflict (never a silent duplicate), and the engine that loses leaves the step, its
+ * notifications included, to the one that won.
+ */
+function claimed(events: readonly NewEvent[], step: string): NewEvent[] {
+  const [first, ...rest] = events;
+  if (first === undefined) return [];
+  // A key is at most 256 characters: a long step (many loop counters) is named by its hash.
+  const key = step.length <= 200 ? `engine:${step}` : `engine:sha256:${createHash('sha256').update(step).digest('hex')}`;
+  return [{ ...first, dedupe: { key, fingerprint: randomUUID() } }, ...rest];
+}
 
 /** The hypothesis with the highest probability (the first on ties). */
 function leadingOf(posterior: Readonly<Record<string, number>>): string {
@@ -184,9 +199,7 @@ export class WarningEngine {
     const until = now + COVERAGE_AHEAD_MS;
     const gaps = coverageGaps(organisation, now, until);
     if (gaps.length === 0) return;
-    await this.store.append([
-      { type: ORGANISATION_GAPS_FORESEEN, stream: 'system', actor: 'system', data: { day, until: new Date(until).toISOString(), gaps: gaps.map((g) => ({ ...g })) } },
-    ]);
+    await this.#appendClaimed([{ type: ORGANISATION_GAPS_FORESEEN, stream: 'system', actor: 'system', data: { day, until: new Date(until).toISOString(), gaps: gaps.map((g) => ({ ...g })) } }], `coverage:${day}`);
   }
 
   async evaluateAll(): Promise<void> {
@@ -242,13 +255,14 @@ export class WarningEngine {
         const frozen: FrozenPolicy = { levels: policy?.levels ?? {}, control: policy?.control ?? '', materialChange };
         const warning = randomUUID();
         const opened: NewEvent = { type: WARNING_OPENED, stream: problem, actor: 'system', data: { warning, version: 1, reason: 'opened', ...data, policy: frozen as unknown as Record<string, unknown> } };
-        await this.#escalate(problem, warning, 1, judgment.level, frozen, START, organisation, [opened]);
+        const nth = (await warningCount(this.store.db, problem)) + 1;
+        await this.#escalate(problem, warning, 1, judgment.level, frozen, START, organisation, `warning-opened:${problem}:${nth}`, [opened]);
         return;
       }
       case 'update': {
         const version = open!.version + 1;
         const updated: NewEvent = { type: WARNING_UPDATED, stream: problem, actor: 'system', data: { warning: open!.id, version, reason: decision.reason, ...data } };
-        await this.#escalate(problem, open!.id, version, judgment.level, open!.policy, START, organisation, [updated]);
+        await this.#escalate(problem, open!.id, version, judgment.level, open!.policy, START, organisation, `warning:${open!.id}:${version}`, [updated]);
         return;
       }
       case 'close': {
@@ -289,10 +303,12 @@ export class WarningEngine {
           actor: 'system',
           data: { warning: id, version: 1, reason: 'dissent', dissent: dissent.dissent, judgment: dissentJudgment as unknown as Record<string, unknown>, policy: frozen as unknown as Record<string, unknown> },
         };
-        await this.#escalate(problem, id, 1, dissent.level, frozen, START, organisation, [opened]);
+        const nth = (await warningCount(this.store.db, problem, dissent.dissent)) + 1;
+        await this.#escalate(problem, id, 1, dissent.level, frozen, START, organisation, `dissent-warning:${dissent.dissent}:${nth}`, [opened]);
       } else if (!above && warning !== undefined) {
         const reason = dissent.state === 'withdrawn' ? 'dissent-withdrawn' : 'official-caught-up';
-        await this.store.append([{ type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: warning.id, version: warning.version + 1, reason, dissent: dissent.dissent, judgment: warning.judgment as unknown as Record<string, unknown> } }]);
+        const closed: NewEvent = { type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: warning.id, version: warning.version + 1, reason, dissent: dissent.dissent, judgment: warning.judgment as unknown as Record<string, unknown> } };
+        await this.#appendClaimed([closed], `warning:${warning.id}:${warning.version + 1}`);
       }
     }
   }
@@ -351,13 +367,28 @@ export class WarningEngine {
    * (the warning's own opened or updated event) is written in the same append, so the people
    * are told one write sooner, and a crash cannot leave a version without its escalation.
    */
-  async #escalate(problem: string, warning: string, version: number, level: string, policy: FrozenPolicy, cursor: EscalationCursor, org: Organisation, first: readonly NewEvent[] = []): Promise<void> {
+  async #escalate(problem: string, warning: string, version: number, level: string, policy: FrozenPolicy, cursor: EscalationCursor, org: Organisation, step: string, first: readonly NewEvent[] = []): Promise<void> {
     const steps = policy.levels[level] ?? [];
     const actions = steps.length === 0 ? [] : runEscalation(steps, cursor, org, policy.control, this.#now());
     const events = [...first, ...actions.map((action) => this.#eventOf(problem, warning, version, action, org))];
-    if (events.length > 0) await this.store.append(events);
+    if (!(await this.#appendClaimed(events, step))) return;
     for (const action of actions) {
       if (action.kind === 'notify') await this.#deliverAll(problem, warning, version, action.recipient.person, false, 1);
+    }
+  }
+
+  /**
+   * Appends `events` as the doing of `step` (see `claimed`); false when another engine did it
+   * first, or there is nothing to append.
+   */
+  async #appendClaimed(events: readonly NewEvent[], step: string): Promise<boolean> {
+    if (events.length === 0) return false;
+    try {
+      await this.store.append(claimed(events, step));
+      return true;
+    } catch (error) {
+      if (isVigilError(error, 'DEDUPE_CONFLICT')) return false;
+      throw error;
     }
   }
 
@@ -396,7 +427,8 @@ export class WarningEngine {
     const warning = await warningById(this.store.db, timer.warning);
     if (warning === undefined || warning.state !== 'open' || warning.version !== timer.version) return;
     const { organisation } = await currentOrganisation(this.store);
-    await this.#escalate(warning.problem, warning.id, warning.version, warning.judgment.level, warning.policy, timer.cursor, organisation);
+    const step = `escalation:${warning.id}:${warning.version}:${timer.cursor.step}:${JSON.stringify(timer.cursor.loops)}`;
+    await this.#escalate(warning.problem, warning.id, warning.version, warning.judgment.level, warning.policy, timer.cursor, organisation, step);
   }
 
   /** Closes a warning (`closed`, its event) and tells everyone told of it that it is over, in one append. */
@@ -414,7 +446,7 @@ export class WarningEngine {
       };
       return { type: WARNING_NOTIFIED, stream: problem, actor: 'system', data: data as unknown as Record<string, unknown> };
     });
-    await this.store.append([closed, ...events]);
+    if (!(await this.#appendClaimed([closed, ...events], `warning:${open.id}:${version}`))) return;
     for (const p of people) await this.#deliverAll(problem, open.id, version, p.person, true, 1);
   }
 

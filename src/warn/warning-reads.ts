@@ -49,6 +49,15 @@ function toWarning(row: Row): WarningRow {
   };
 }
 
+/** How many warnings a problem has had: the official ones, or those raised by one dissent. */
+export async function warningCount(db: SqlDatabase, problem: string, dissent?: string): Promise<number> {
+  const rows =
+    dissent === undefined
+      ? await db.all<{ n: number }>('SELECT count(*) AS n FROM warn_warnings WHERE problem = ? AND dissent IS NULL', [problem])
+      : await db.all<{ n: number }>('SELECT count(*) AS n FROM warn_warnings WHERE problem = ? AND dissent = ?', [problem, dissent]);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** The open warning a dissent raised, if any. */
 export async function openDissentWarning(db: SqlDatabase, dissent: string): Promise<WarningRow | undefined> {
   const rows = await db.all<Row>(`SELECT ${COLUMNS} FROM warn_warnings WHERE dissent = ? AND state = 'open'`, [dissent]);
