@@ -170,10 +170,17 @@ export class WarningEngine {
     return this.#clock().getTime();
   }
 
-  /** Runs due timers; re-evaluates every problem once per `reevaluateMs`. */
+  /**
+   * Runs due timers; re-evaluates every problem once per `reevaluateMs`, and at once when
+   * another server process on the store has written since the last tick (its reports are
+   * projected here first).
+   */
   async tick(): Promise<void> {
     const now = this.#now();
-    if (now - this.#lastSweep >= (this.options.reevaluateMs ?? 60_000)) {
+    const cursor = this.store.projector.cursor;
+    await this.store.projector.catchUp();
+    const othersWrote = this.store.projector.cursor > cursor;
+    if (othersWrote || now - this.#lastSweep >= (this.options.reevaluateMs ?? 60_000)) {
       this.#lastSweep = now;
       await this.evaluateAll();
     }

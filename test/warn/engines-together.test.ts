@@ -64,6 +64,18 @@ for (const fixture of STORES) {
       await world.store.projector.catchUp();
     }
 
+    it("an engine hears at its next tick of reports another server received, and warns", async () => {
+      // The second process's minute sweep has just run; the next is a minute away.
+      await otherEngine.tick();
+      await world.raise();
+      // Nothing has told the second process; its next tick finds the new events in the log.
+      expect(world.received).toHaveLength(0);
+      await otherEngine.tick();
+      await otherEngine.idle();
+      expect(await world.events('warning.opened')).toHaveLength(1);
+      expect(world.deliveredTo('d1')).toHaveLength(1);
+    });
+
     it('open, escalate and close once; everyone told once', async () => {
       await world.raise();
       await bothEvaluate();
