@@ -35,8 +35,9 @@ export interface VerifyOptions {
    */
   readonly trustedPublicKeys?: readonly string[];
   /**
-   * Worker threads for a large input (the answer is the same with or without them).
-   * Default: one per core for an export over 8 MB or a store over 20,000 events.
+   * Worker threads for a large input (the answer is the same with or without them). Default:
+   * one per core for an export file over 8 MB, one per core but one for a store over 20,000
+   * events; none for a stream unless this is given.
    */
   readonly parallel?: ParallelOptions;
 }
@@ -50,8 +51,9 @@ function startPool(
   options: VerifyOptions,
   size: number,
   minimum: number,
+  readingStore: boolean,
 ): { pool: VerifyPool; threads: number } | undefined {
-  const threads = options.parallel?.threads ?? defaultThreads();
+  const threads = options.parallel?.threads ?? defaultThreads(readingStore);
   if (threads <= 0 || size < minimum) return undefined;
   const pool = VerifyPool.start(threads, verifier.blockSetup());
   return pool === undefined ? undefined : { pool, threads };
@@ -107,6 +109,7 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
     options,
     (await log.head())?.seq ?? 0,
     parallel?.minEvents ?? PARALLEL_DEFAULTS.minEvents,
+    true,
   );
   if (started === undefined) {
     for await (const page of log.readRecords({}, pageSize)) if (!pushAll(page)) break;
@@ -200,7 +203,7 @@ export async function verifyExport(
       // Set by the header's line (the closure's assignment is invisible to narrowing).
       const ready = verifier as ChainVerifier | undefined;
       if (ready === undefined) return false;
-      started = startPool(ready, options, size, parallel?.minBytes ?? PARALLEL_DEFAULTS.minBytes);
+      started = startPool(ready, options, size, parallel?.minBytes ?? PARALLEL_DEFAULTS.minBytes, false);
       if (started !== undefined) {
         const inFlight = started.threads * BLOCKS_IN_FLIGHT_PER_THREAD;
         blocks = new OrderedBlocks(ready, started.pool, (block) => feed(block.lines), inFlight);
