@@ -10,7 +10,6 @@ import { checkpointDue, DEFAULT_CHECKPOINT_POLICY, signCheckpoint } from './chec
 import type { CheckpointMark, CheckpointPolicy } from './checkpoint.js';
 import {
   CHECKPOINT_TYPE,
-  encodeRecord,
   GENESIS_PREV,
   newEventId,
   nextAt,
@@ -212,22 +211,33 @@ export function planAppend(prepared: readonly PreparedEvent[], context: AppendCo
   let seq = tail?.seq ?? 0;
   let prev = tail?.hash ?? GENESIS_PREV;
 
+  // The members every event of the batch shares, written once. `at` is in the fixed instant
+  // format, which JSON writes as it is.
+  const atJson = `,"at":"${at}","data":`;
   const push = (event: PreparedEvent): number => {
     seq += 1;
-    const unhashed = {
-      seq,
-      id: event.id,
-      at,
-      type: event.type,
-      stream: event.stream,
-      actor: event.actor,
-      data: event.dataText,
-      prev,
-      hash: '',
-    };
-    const hash = sha256Hex(encodeRecord(unhashed, false));
-    records.push({ ...unhashed, hash });
-    events.push({ ...unhashed, data: event.data, hash });
+    // encodeRecord(record, false), written out: the id is a validated UUID and the type a
+    // validated dotted name, neither of which JSON escapes.
+    const hash = sha256Hex(
+      '{"actor":' +
+        JSON.stringify(event.actor) +
+        atJson +
+        event.dataText +
+        ',"id":"' +
+        event.id +
+        '","prev":' +
+        JSON.stringify(prev) +
+        ',"seq":' +
+        String(seq) +
+        ',"stream":' +
+        JSON.stringify(event.stream) +
+        ',"type":"' +
+        event.type +
+        '"}',
+    );
+    const { id, type, stream, actor } = event;
+    records.push({ seq, id, at, type, stream, actor, data: event.dataText, prev, hash });
+    events.push({ seq, id, at, type, stream, actor, data: event.data, prev, hash });
     prev = hash;
     return records.length - 1;
   };

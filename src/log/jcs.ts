@@ -118,8 +118,10 @@ function inCanonicalOrder(value: unknown, path: (string | number)[]): unknown {
         if (ordered !== member) (childCopies ??= new Map()).set(key, ordered);
       }
       if (!changed && childCopies === undefined) return value;
-      // Null prototype: a member named "__proto__" must stay a member, not set a prototype.
-      const copy = Object.create(null) as Record<string, unknown>;
+      // A plain object keeps JSON.stringify on its fast path (a null-prototype object is a slow
+      // dictionary to it); only a member named "__proto__", which must stay a member and not
+      // set a prototype, needs the null prototype.
+      const copy = (keys.includes('__proto__') ? Object.create(null) : {}) as Record<string, unknown>;
       // The default sort compares UTF-16 code units: exactly the order RFC 8785 prescribes.
       for (const key of keys.sort()) {
         const member = record[key];

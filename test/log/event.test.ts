@@ -13,7 +13,7 @@ import {
   recordToEvent,
   sha256Hex,
 } from '../../src/log/event.js';
-import type { StoredEvent } from '../../src/log/event.js';
+import type { EventRecord, StoredEvent } from '../../src/log/event.js';
 
 const vector: StoredEvent = {
   seq: 1,
@@ -79,6 +79,30 @@ describe('planAppend', () => {
     expect(plan.events[0]?.prev).toBe('f'.repeat(64));
     expect(plan.events[0]?.at).toBe('2024-01-01T00:00:00.000Z');
     for (const event of plan.events) expect(event.hash).toBe(hashEvent(event));
+  });
+
+  test('hashes any names, data and ids as hashEvent does, and stores what it hashed', () => {
+    const name = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/\p{Cs}/u.test(s));
+    const type = fc.stringMatching(/^[a-z][a-z0-9_-]{0,5}(?:\.[a-z][a-z0-9_-]{0,5}){1,2}$/);
+    const data = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ type, stream: name, actor: name, data, id: fc.option(fc.uuid(), { nil: undefined }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        (events, nowMs) => {
+          const plan = planAppend(prepareEvents(events, nowMs), { tail: undefined, storedKeys: new Map(), nowMs });
+          plan.events.forEach((event, i) => {
+            const record = plan.records[i];
+            expect(event.hash).toBe(hashEvent(event));
+            expect(record?.hash).toBe(sha256Hex(encodeRecord(record as EventRecord, false)));
+            expect(recordToEvent(record as EventRecord)).toEqual(JSON.parse(JSON.stringify(event)));
+          });
+        },
+      ),
+    );
   });
 });
 
