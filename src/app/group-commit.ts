@@ -87,6 +87,19 @@ export class GroupCommit {
     }
   }
 
+  /**
+   * Runs `task` in turn with the projections: after every group taken so far is answered, and
+   * before any group taken later is.
+   */
+  inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#answered.then(task);
+    this.#answered = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
   /** Settles once every request made so far (or on its way, within a turn) is answered. */
   async settled(): Promise<void> {
     do {

@@ -71,6 +71,9 @@ export interface RecordResult {
   readonly seq: number;
 }
 
+/** The most events of other processes one catch-up (or gap) projects and tells; the rest come next time. */
+const CATCH_UP_EVENTS = 10_000;
+
 /** How long a problem's current version, once read, serves before it is read again. */
 export const MODEL_RECHECK_MS = 1_000;
 
@@ -152,13 +155,51 @@ export class Store {
 
   /** Projects what the log handed back since the last batch, then tells the listeners. */
   async #project(): Promise<void> {
-    // The projector reads any gap before these (another process's events) from the log.
     const appended = this.#appended.splice(0);
-    await this.projector.apply(appended);
-    for (const e of appended) if (e.type === PROBLEM_DEFINED) this.#models.delete(e.stream);
+    const first = appended[0];
+    // Events of other processes before these (a gap) are read from the log, projected and told
+    // too; a gap too long to hold is projected by the projector from the log, untold.
+    let events = appended;
+    const gap = first === undefined ? 0 : first.seq - 1 - this.projector.cursor;
+    if (gap > 0 && gap <= CATCH_UP_EVENTS) {
+      const missing = await this.#readLog(this.projector.cursor + 1, first!.seq - 1);
+      if (missing.length === gap) events = [...missing, ...appended];
+    }
+    await this.projector.apply(events);
+    this.#tell(events);
+  }
+
+  /**
+   * Projects and tells what other processes sharing the store have appended since (this one's
+   * own appends are told as ever, once projected). Returns how many events that was.
+   */
+  catchUp(): Promise<number> {
+    return this.#group.inTurn(async () => {
+      const events = await this.#readLog(this.projector.cursor + 1, Number.MAX_SAFE_INTEGER);
+      if (events.length === 0) return 0;
+      await this.projector.apply(events);
+      // Appends of this store already handed back are told by their own projection.
+      const own = new Set(this.#appended.map((e) => e.seq));
+      const others = events.filter((e) => !own.has(e.seq));
+      this.#tell(others);
+      return others.length;
+    });
+  }
+
+  /** The events with seq in [from, to] the log shows, at most CATCH_UP_EVENTS of them. */
+  async #readLog(from: number, to: number): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    for await (const e of this.log.read({ from, to, limit: CATCH_UP_EVENTS })) events.push(e);
+    return events;
+  }
+
+  /** Tells the listeners of projected events. */
+  #tell(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    for (const e of events) if (e.type === PROBLEM_DEFINED) this.#models.delete(e.stream);
     for (const listener of this.#projectedListeners) {
       try {
-        listener(appended);
+        listener(events);
       } catch {
         // A listener's failure is its own; the append has succeeded.
       }
@@ -166,8 +207,11 @@ export class Store {
   }
 
   /**
-   * Calls `listener` with the events this store appended (checkpoints included), after they
-   * are projected, so the listener reads projections that include them. Returns the unsubscribe.
+   * Calls `listener` with the events of the store (checkpoints included) after they are
+   * projected, so the listener reads projections that include them: those this store appended,
+   * and those of other processes sharing the store as `catchUp` or an append finds them. Each
+   * event once; another process's event may come after later ones of this store. Returns the
+   * unsubscribe.
    */
   onProjected(listener: (events: readonly StoredEvent[]) => void): () => void {
     this.#projectedListeners.add(listener);

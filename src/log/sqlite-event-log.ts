@@ -233,8 +233,7 @@ class SqliteEventLog implements EventLog {
     if (events.length === 0) return [];
     const prepared = prepareEvents(events, this.now());
     const { plan, stored } = this.appendBatch(prepared, false);
-    await this.durable(plan.events[0]?.seq);
-    this.listeners.emit(plan.events);
+    await this.durable(plan.events);
     return appendResults(plan, stored);
   }
 
@@ -242,19 +241,21 @@ class SqliteEventLog implements EventLog {
     this.check();
     if (this.options.signingKey === undefined) return undefined;
     const { plan } = this.appendBatch([], true);
-    await this.durable(plan.events[0]?.seq);
-    this.listeners.emit(plan.events);
+    await this.durable(plan.events);
     return plan.events[plan.events.length - 1];
   }
 
   /**
-   * Waits until what was committed is on disk (`firstSeq`: the first new event, hidden from
-   * reads until then); starts the checkpointer once the WAL is big.
+   * Waits until the `written` events just committed are on disk, tells the listeners of them,
+   * and only then shows them to reads (so whoever reads them has been told, or will never be);
+   * starts the checkpointer once the WAL is big.
    */
-  private async durable(firstSeq: number | undefined): Promise<void> {
+  private async durable(written: readonly StoredEvent[]): Promise<void> {
+    const firstSeq = written[0]?.seq;
     if (firstSeq !== undefined) this.unflushed.push(firstSeq);
     try {
       await this.wal.sync();
+      this.listeners.emit(written);
     } finally {
       if (firstSeq !== undefined) this.unflushed.splice(this.unflushed.indexOf(firstSeq), 1);
     }

@@ -171,16 +171,14 @@ export class WarningEngine {
   }
 
   /**
-   * Runs due timers; re-evaluates every problem once per `reevaluateMs`, and at once when
-   * another server process on the store has written since the last tick (its reports are
-   * projected here first).
+   * Runs due timers; re-evaluates every problem once per `reevaluateMs`. First it catches the
+   * store up with what other server processes wrote: their reports reach the engine (and the
+   * live stream) like this process's own, and are evaluated in turn.
    */
   async tick(): Promise<void> {
     const now = this.#now();
-    const cursor = this.store.projector.cursor;
-    await this.store.projector.catchUp();
-    const othersWrote = this.store.projector.cursor > cursor;
-    if (othersWrote || now - this.#lastSweep >= (this.options.reevaluateMs ?? 60_000)) {
+    const others = await this.store.catchUp();
+    if (others > 0 || now - this.#lastSweep >= (this.options.reevaluateMs ?? 60_000)) {
       this.#lastSweep = now;
       await this.evaluateAll();
     }
