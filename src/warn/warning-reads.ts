@@ -2,7 +2,7 @@
 import type { SqlDatabase } from '../app/sql.js';
 import type { FrozenPolicy } from './engine.js';
 import type { Judgment } from './warning-decision.js';
-import type { DissentFiledData } from '../app/warning-events.js';
+import type { DissentFiledData, EscalationWaitingData } from '../app/warning-events.js';
 
 export interface WarningRow {
   readonly id: string;
@@ -47,6 +47,19 @@ function toWarning(row: Row): WarningRow {
     policy: JSON.parse(row.policy) as FrozenPolicy,
     ...(row.dissent !== null ? { dissent: row.dissent } : {}),
   };
+}
+
+/**
+ * When a warning's escalation takes its next step unless someone acknowledges first: the
+ * waiting step's due time and the step it resumes at; undefined when nothing is waiting
+ * (acknowledged, exhausted, closed).
+ */
+export async function nextEscalationStep(db: SqlDatabase, warning: string): Promise<{ due: string; step: number; version: number } | undefined> {
+  const rows = await db.all<{ body: string }>("SELECT body FROM warn_timers WHERE warning = ? AND kind = 'escalation'", [warning]);
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const waiting = JSON.parse(row.body) as EscalationWaitingData;
+  return { due: waiting.due, step: waiting.cursor.step, version: waiting.version };
 }
 
 /** How many warnings a problem has had: the official ones, or those raised by one dissent. */

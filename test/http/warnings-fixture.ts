@@ -84,6 +84,8 @@ export interface WarningView {
   notified: { person: string; version: number; reason: string }[];
   acknowledgments: { version: number; user: string; person?: string }[];
   versions: { version: number; at: string; reason: string; level: string; pDangerous: number }[];
+  openedAt: string;
+  nextStep?: { due: string; step: number; version: number };
 }
 
 /** GET /api/v1/warnings (with a query) as `caller`: the warnings listed. */

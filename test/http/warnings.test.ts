@@ -56,7 +56,7 @@ function organisation(extra: Record<string, unknown> = {}) {
         problem: 'tiny',
         control: 'duty',
         materialChange: 0.1,
-        levels: { warning: [{ notify: ['role:watch'] }] },
+        levels: { warning: [{ notify: ['role:watch'] }, { wait: 600 }, { notify: ['role:duty'] }] },
       },
     ],
     ...extra,
@@ -267,6 +267,10 @@ describe('a warning through the API', () => {
       { person: 'watch-1', version: 1, reason: 'holder', role: 'watch' },
     ]);
     expect(shown!.versions).toMatchObject([{ version: 1, reason: 'opened', level: 'warning' }]);
+    // Unless someone acknowledges first, the escalation goes on to the duty officer in 10 minutes.
+    expect(shown!.nextStep).toMatchObject({ version: 1, step: 2 });
+    expect(Date.parse(shown!.nextStep!.due) - Date.parse(shown!.openedAt)).toBeGreaterThanOrEqual(600_000);
+    expect(Date.parse(shown!.nextStep!.due) - Date.parse(shown!.openedAt)).toBeLessThan(610_000);
     const one = await server.app.inject({
       method: 'GET',
       url: `/api/v1/warnings/${warning.id}`,
@@ -355,6 +359,8 @@ describe('a warning through the API', () => {
       acknowledged: true,
       acknowledgments: [{ version: 1, person: 'duty-1' }],
     });
+    // Acknowledged: the escalation has no next step.
+    expect(shown!.nextStep).toBeUndefined();
     expect(await listed(server, server.users.viewer, '?state=open')).toEqual([]);
     expect((await listed(server, server.users.viewer, '?state=all')).map((w) => w.id)).toEqual([warning.id]);
   });

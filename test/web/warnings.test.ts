@@ -157,6 +157,8 @@ describeInBrowser('warnings and dissent in a browser', () => {
     const duty2 = (await card.locator('tr[data-person="duty-2"]').textContent()) ?? '';
     for (const part of ['delegate for head-of-research, standing in for research-head', 'webhook: gave up (status 410)', 'not answered']) expect(duty2).toContain(part);
     await expect(card.getByTestId('escalation-summary').textContent()).resolves.toBe('Told 2 · acknowledged by 0 · not answered: duty-1, duty-2');
+    // The policy waits 15 minutes for an acknowledgment before its next step.
+    await expect(card.getByTestId('escalation-next').textContent()).resolves.toMatch(/^Next escalation step due \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, unless someone acknowledges this version first\.$/);
     await screenshot(page, 'warnings-inbox-unacknowledged');
 
     // Acknowledge with a note: the version on the screen goes with it.
@@ -168,6 +170,7 @@ describeInBrowser('warnings and dissent in a browser', () => {
     await expect(acknowledged.locator('.ack-done').textContent()).resolves.toContain(note);
     await expect(acknowledged.locator('tr[data-person="duty-1"]').textContent()).resolves.toMatch(/acknowledged .*\(you\)/);
     await expect(acknowledged.getByTestId('escalation-summary').textContent()).resolves.toBe('Told 2 · acknowledged by 1 · not answered: duty-2');
+    await expect(acknowledged.getByTestId('escalation-next').count()).resolves.toBe(0);
     await page.getByTestId('inbox-badge').waitFor({ state: 'detached' });
 
     // The API agrees.

@@ -12,7 +12,7 @@ import { organisationSchema } from '../../warn/organisation.js';
 import { contacts, currentOrganisation, loadOrganisation } from '../../warn/organisation-store.js';
 import { CAP_MEDIA_TYPE, capAlert, type CapSettings } from '../../warn/cap.js';
 import { capFeed, type CapFeedEntry } from '../../warn/cap-feed.js';
-import { listWarnings, warningById, warningHistory, type WarningRow } from '../../warn/warning-reads.js';
+import { listWarnings, nextEscalationStep, warningById, warningHistory, type WarningRow } from '../../warn/warning-reads.js';
 import { refusalsRecorded } from '../auth.js';
 import type { App, ServerContext } from '../context.js';
 import { authHeaders } from '../schemas.js';
@@ -42,6 +42,7 @@ export function warningRoutes(app: App, ctx: ServerContext, cap: CapSettings): v
     const evidence = w.judgment.evidence.filter((e) => !hidden.has(e.report));
     const history = await warningHistory(store.db, w.id);
     const acknowledged = history.acknowledgments.some((a) => a.version === w.version);
+    const next = w.state === 'open' ? await nextEscalationStep(store.db, w.id) : undefined;
     return {
       id: w.id,
       problem: w.problem,
@@ -57,6 +58,8 @@ export function warningRoutes(app: App, ctx: ServerContext, cap: CapSettings): v
       leading: w.judgment.leading,
       judgment: { ...w.judgment, evidence, withheld: w.judgment.evidence.length - evidence.length },
       notified: history.notifications,
+      // The escalation's next step, due unless someone acknowledges first.
+      ...(next !== undefined ? { nextStep: next } : {}),
       deliveries: history.deliveries,
       acknowledgments: history.acknowledgments,
       versions: history.versions.map((v) => ({ version: v.version, at: v.at, reason: v.reason, level: v.judgment.level, pDangerous: v.judgment.pDangerous })),

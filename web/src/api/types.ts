@@ -267,6 +267,8 @@ export interface Warning {
   readonly judgment: WarningJudgment;
   /** Every version's notifications, in order. */
   readonly notified: readonly WarningNotification[];
+  /** The escalation's next step (index into the policy's steps), due unless someone acknowledges first. */
+  readonly nextStep?: { readonly due: string; readonly step: number; readonly version: number };
   readonly deliveries: readonly WarningDelivery[];
   readonly acknowledgments: readonly WarningAcknowledgment[];
   readonly versions: readonly { readonly version: number; readonly at: string; readonly reason: string; readonly level: string; readonly pDangerous: number }[];

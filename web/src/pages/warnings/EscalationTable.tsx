@@ -101,6 +101,11 @@ export function EscalationTable({ warning, headingId }: { warning: Warning; head
           ))}
         </ul>
       )}
+      {warning.nextStep !== undefined && warning.nextStep.version === state.version && (
+        <p className="escalation-next small" data-testid="escalation-next">
+          Next escalation step due {utc(warning.nextStep.due)}, unless someone acknowledges this version first.
+        </p>
+      )}
       {state.recipients.length > 0 && (
         <p className="escalation-summary small" data-testid="escalation-summary">
           Told {state.recipients.length} · acknowledged by {state.acknowledgments.length} ·{' '}
