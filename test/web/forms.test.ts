@@ -94,4 +94,36 @@ describeInBrowser('the watch floor forms', () => {
     await page.getByText('do not include editing models').waitFor();
     await page.context().close();
   });
+
+  it('records how the problem resolved (a senior analyst), then scores the assessments against it', async () => {
+    // A viewer sees the outcome and the scores, but no form.
+    const viewer = await pageAs('viewer', `/problems/${PROBLEM_ID}`);
+    await viewer.getByRole('button', { name: 'Show the outcome and the scores' }).click();
+    await viewer.getByTestId('outcome-none').waitFor();
+    expect(await viewer.getByRole('form', { name: 'Record the outcome' }).count()).toBe(0);
+    await viewer.context().close();
+
+    const page = await pageAs('senior', `/problems/${PROBLEM_ID}`);
+    const form = page.getByRole('form', { name: 'Record the outcome' });
+    await form.waitFor();
+    await page.getByLabel('What came true').selectOption({ index: 0 });
+    const first = await page.getByLabel('What came true').inputValue();
+    // An outcome in the future is refused, beside its field.
+    await page.getByLabel('When (UTC)').fill(toInputValue(Date.now() + 3 * 86400_000));
+    await page.getByRole('button', { name: 'Record the outcome' }).click();
+    await page.locator('#outcome-at-error').waitFor();
+    await expect(page.getByLabel('When (UTC)').getAttribute('aria-invalid')).resolves.toBe('true');
+
+    await page.getByLabel('When (UTC)').fill(toInputValue(Date.now() - 60_000));
+    await page.getByLabel('Note (optional)').fill('the exercise ended on schedule');
+    await page.getByRole('button', { name: 'Record the outcome' }).click();
+    await page.getByTestId('outcome-recorded').waitFor();
+    await expect(page.getByTestId('outcome-recorded').textContent()).resolves.toContain('the exercise ended on schedule');
+    await expect(page.getByTestId('outcome-scores').textContent()).resolves.toMatch(/^Official assessment: Brier \d\.\d{3} · log score -?\d+\.\d{2} bits$/);
+    // The API agrees: the outcome recorded is the one chosen.
+    const scores = (await (await page.request.get(`${web.url}/api/v1/problems/${PROBLEM_ID}/scores`)).json()) as { outcome: { hypothesis: string; note: string } };
+    expect(scores.outcome).toMatchObject({ hypothesis: first, note: 'the exercise ended on schedule' });
+    await page.getByRole('button', { name: 'Record a correction of the outcome' }).waitFor();
+    await page.context().close();
+  });
 });

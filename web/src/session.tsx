@@ -77,11 +77,12 @@ export function useUser(): User {
 }
 
 /** What the permission matrix (README "Who may do what") lets this user do in the UI. */
-export function abilities(user: User): { postReports: boolean; editModels: boolean; fileDissents: boolean; acknowledgeAny: boolean } {
+export function abilities(user: User): { postReports: boolean; editModels: boolean; recordOutcomes: boolean; fileDissents: boolean; acknowledgeAny: boolean } {
   const has = (...roles: Role[]) => roles.some((r) => user.roles.includes(r));
   return {
     postReports: has('analyst', 'senior-analyst', 'admin'),
     editModels: has('senior-analyst', 'admin'),
+    recordOutcomes: has('senior-analyst', 'admin'),
     fileDissents: has('analyst', 'senior-analyst'),
     // Besides these roles, anyone a warning was sent to may acknowledge it.
     acknowledgeAny: has('duty-officer', 'decision-maker'),

@@ -17,6 +17,7 @@ import { abilities, useUser } from '../../session.js';
 import { AchPanel } from './AchPanel.js';
 import { CollectPanel } from './CollectPanel.js';
 import { DissentsPanel } from './DissentsPanel.js';
+import { OutcomePanel } from './OutcomePanel.js';
 import { EMPTY_EVIDENCE } from './evidence.js';
 import { EvidenceTimeline } from './EvidenceTimeline.js';
 import { HypothesesPanel } from './HypothesesPanel.js';
@@ -192,6 +193,11 @@ export function ProblemPage({ problemId, at }: { problemId: string; at: string |
               data.dissents.error === undefined && <Loading what="the dissents" />
             )}
           </Panel>
+          {!inquiring && (
+            <Panel title="Outcome" id="outcome">
+              <OutcomePanel problem={problem} mayRecord={can.recordOutcomes} now={now} />
+            </Panel>
+          )}
           <Panel title="What this hangs on" id="hangs-on">
             {assessment !== undefined ? <SensitivityPanel problem={problem} assessment={assessment} reports={reports} /> : <Loading what="the sensitivity" />}
           </Panel>
