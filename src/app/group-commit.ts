@@ -4,7 +4,8 @@
  * stays atomic on its own: when the combined batch fails because of one request (its dedupe
  * key is taken by other content), that request alone is refused and the others are written
  * without it; any other failure is retried request by request, so every caller gets the answer
- * its own events would have got alone.
+ * its own events would have got alone, except LOG_UNAVAILABLE (a write the disk did not
+ * confirm), which every request of the group gets.
  *
  * Pipelined where the log's writes happen at the call (SQLite: the transaction runs before the
  * append's first await, which then only waits for the flush): up to `depth` groups are in
@@ -93,10 +94,15 @@ export class GroupCommit {
    */
   inTurn<T>(task: () => Promise<T>): Promise<T> {
     const result = this.#answered.then(task);
-    this.#answered = result.then(
+    const done = result.then(
       () => undefined,
       () => undefined,
     );
+    this.#answered = done;
+    // A flight of its own: no group is written while it runs where depth is 1 (PostgreSQL,
+    // whose commits others see before they are handed back).
+    this.#flights.push(done);
+    void done.then(() => this.#flights.splice(this.#flights.indexOf(done), 1));
     return result;
   }
 
@@ -137,8 +143,9 @@ export class GroupCommit {
         const stored = await this.write(pending.flatMap((r) => r.events));
         return pending.map((request, k) => ({ request, stored: stored.slice(offsets[k], offsets[k]! + request.events.length) }));
       } catch (error) {
-        if (pending.length === 1) {
-          pending[0]!.reject(error);
+        // The log could not confirm a write it made: retrying would write it twice.
+        if (pending.length === 1 || isVigilError(error, 'LOG_UNAVAILABLE')) {
+          for (const request of pending) request.reject(error);
           return [];
         }
         const conflicts = isVigilError(error, 'DEDUPE_CONFLICT') ? ((error.details?.conflicts ?? []) as { index: number }[]) : [];

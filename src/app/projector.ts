@@ -159,12 +159,18 @@ export class Projector {
           this.#states.clear();
           this.#cursor = stored;
         }
-        const batch = fresh.filter((e) => e.seq > stored);
-        if (batch.length === 0) return;
-        if (batch[0]!.seq !== stored + 1) {
+        const after = fresh.filter((e) => e.seq > stored);
+        if (after.length === 0) return;
+        if (after[0]!.seq !== stored + 1) {
           behind = true;
           return;
         }
+        // Only the run without a hole: what lies beyond one (another process's events missing
+        // from the batch) is read from the log afterwards, or it would be skipped for good.
+        let end = 1;
+        while (end < after.length && after[end]!.seq === after[end - 1]!.seq + 1) end += 1;
+        if (end < after.length) behind = true;
+        const batch = after.slice(0, end);
         // First every row, so that a replay rebuilt within the batch reads what it holds;
         // then the replays advance over the batch's reports in order.
         await this.#insertRows(tx, batch);

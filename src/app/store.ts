@@ -153,20 +153,35 @@ export class Store {
     return this.#group.append(events);
   }
 
-  /** Projects what the log handed back since the last batch, then tells the listeners. */
+  /**
+   * Projects what the log handed back since the last batch, then tells the listeners. Events
+   * of other processes among or before these (holes in the seq) are read from the log, made
+   * sure of on disk, projected and told too; a stretch too long to hold is projected by the
+   * projector from the log, untold.
+   */
   async #project(): Promise<void> {
     const appended = this.#appended.splice(0);
-    const first = appended[0];
-    // Events of other processes before these (a gap) are read from the log, projected and told
-    // too; a gap too long to hold is projected by the projector from the log, untold.
-    let events = appended;
-    const gap = first === undefined ? 0 : first.seq - 1 - this.projector.cursor;
-    if (gap > 0 && gap <= CATCH_UP_EVENTS) {
-      const missing = await this.#readLog(this.projector.cursor + 1, first!.seq - 1);
-      if (missing.length === gap) events = [...missing, ...appended];
+    try {
+      const cursor = this.projector.cursor;
+      const fresh = appended.filter((e) => e.seq > cursor);
+      const last = fresh[fresh.length - 1];
+      let events = appended;
+      if (last !== undefined && last.seq - cursor !== fresh.length && last.seq - cursor <= CATCH_UP_EVENTS) {
+        const range = await this.#readLog(cursor + 1, last.seq);
+        if (range.length === last.seq - cursor) {
+          await this.log.sync();
+          const own = new Set(appended.map((e) => e.seq));
+          events = [...appended.filter((e) => e.seq <= cursor), ...range.filter((e) => !own.has(e.seq)), ...fresh].sort((a, b) => a.seq - b.seq);
+        }
+      }
+      await this.projector.apply(events);
+      this.#tell(events);
+    } catch (error) {
+      // Not projected: the next batch takes these again, so no request is answered before
+      // its events are in the projections.
+      this.#appended.unshift(...appended);
+      throw error;
     }
-    await this.projector.apply(events);
-    this.#tell(events);
   }
 
   /**
@@ -177,6 +192,8 @@ export class Store {
     return this.#group.inTurn(async () => {
       const events = await this.#readLog(this.projector.cursor + 1, Number.MAX_SAFE_INTEGER);
       if (events.length === 0) return 0;
+      // Another process's commit may not be on disk yet: nobody acts on it before it is.
+      await this.log.sync();
       await this.projector.apply(events);
       // Appends of this store already handed back are told by their own projection.
       const own = new Set(this.#appended.map((e) => e.seq));

@@ -115,6 +115,13 @@ export interface EventLog {
   /** The newest event, or undefined for an empty log. */
   head(): Promise<LogHead | undefined>;
 
+  /**
+   * Resolves once everything committed to the store so far, by any process, is on disk: to be
+   * awaited before acting on events another process appended (they may be committed and not
+   * yet flushed). A no-op where a commit is durable when seen (PostgreSQL).
+   */
+  sync(): Promise<void>;
+
   /** Every public key that has signed checkpoints in this store: key id -> PEM (SPKI). */
   publicKeys(): Promise<Record<string, string>>;
 

@@ -308,6 +308,10 @@ class PostgresEventLog implements EventLog {
     });
   }
 
+  async sync(): Promise<void> {
+    // A commit PostgreSQL lets others see is already durable (synchronous_commit).
+  }
+
   async head(): Promise<LogHead | undefined> {
     this.check();
     const { rows } = await this.pool.query<{ seq: string; hash: string; at: string }>(

@@ -115,6 +115,8 @@ class SqliteEventLog implements EventLog {
    * back (and then give to another event).
    */
   private readonly unflushed: number[] = [];
+  /** Why a flush failed; set, the log refuses appends (see checkWritable). */
+  private failed: string | undefined;
   /** Set when the checkpointer has copied nearly all of a long WAL: this connection finishes. */
   private finishCheckpoint = false;
   private readonly listeners: AppendListeners;
@@ -228,8 +230,20 @@ class SqliteEventLog implements EventLog {
     if (this.closed) throw closedLogError();
   }
 
-  async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+  /** Refuses to append once a flush has failed: what follows would chain on unconfirmed events. */
+  private checkWritable(): void {
     this.check();
+    if (this.failed !== undefined)
+      throw new VigilError('LOG_UNAVAILABLE', `the disk did not confirm an earlier write (${this.failed}); restart once the disk is sound`);
+  }
+
+  async sync(): Promise<void> {
+    this.check();
+    await this.wal.sync();
+  }
+
+  async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+    this.checkWritable();
     if (events.length === 0) return [];
     const prepared = prepareEvents(events, this.now());
     const { plan, stored } = this.appendBatch(prepared, false);
@@ -238,7 +252,7 @@ class SqliteEventLog implements EventLog {
   }
 
   async checkpoint(): Promise<StoredEvent | undefined> {
-    this.check();
+    this.checkWritable();
     if (this.options.signingKey === undefined) return undefined;
     const { plan } = this.appendBatch([], true);
     await this.durable(plan.events);
@@ -255,19 +269,37 @@ class SqliteEventLog implements EventLog {
     if (firstSeq !== undefined) this.unflushed.push(firstSeq);
     try {
       await this.wal.sync();
-      this.listeners.emit(written);
-    } finally {
-      if (firstSeq !== undefined) this.unflushed.splice(this.unflushed.indexOf(firstSeq), 1);
+    } catch (error) {
+      // Committed, yet not confirmed on disk: nobody is told, the events stay hidden, and the
+      // log takes no more appends (a retry would write them twice; later events would chain
+      // on them). The caller learns that its append is in doubt.
+      this.failed = error instanceof Error ? error.message : String(error);
+      throw new VigilError('LOG_UNAVAILABLE', `the disk did not confirm the write (${this.failed}); the events may or may not be in the log`);
     }
-    if (this.closed) return;
-    if (this.finishCheckpoint) {
-      this.finishCheckpoint = false;
-      this.db.pragma('wal_checkpoint(PASSIVE)');
-    }
-    if (this.checkpointer === undefined && this.wal.size() > CHECKPOINTER_AFTER_BYTES) {
-      this.checkpointer = new WalCheckpointer(this.db.name, ({ log, checkpointed }) => {
-        if (log >= FINISH_CHECKPOINT_FROM_FRAMES && log - checkpointed <= FINISH_CHECKPOINT_LEFT_FRAMES) this.finishCheckpoint = true;
-      });
+    this.listeners.emit(written);
+    if (firstSeq !== undefined) this.unflushed.splice(this.unflushed.indexOf(firstSeq), 1);
+    if (!this.closed) this.housekeeping();
+  }
+
+  /** Checkpoint upkeep after an append; its failures are not the append's (the backstop remains). */
+  private housekeeping(): void {
+    try {
+      if (this.finishCheckpoint) {
+        this.finishCheckpoint = false;
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+      }
+      if (this.checkpointer === undefined && this.wal.size() > CHECKPOINTER_AFTER_BYTES) {
+        this.checkpointer = new WalCheckpointer(
+          this.db.name,
+          ({ log, checkpointed }) => {
+            if (log >= FINISH_CHECKPOINT_FROM_FRAMES && log - checkpointed <= FINISH_CHECKPOINT_LEFT_FRAMES) this.finishCheckpoint = true;
+          },
+          // A worker that died is replaced at the next append.
+          () => (this.checkpointer = undefined),
+        );
+      }
+    } catch {
+      // Next time, or SQLite's own automatic checkpoint.
     }
   }
 

@@ -69,11 +69,15 @@ export class WalSync {
   }
 
   async #drain(): Promise<void> {
+    // Never settles within the call that starts it (a flush that throws at once would
+    // otherwise clear #flushing before sync() stores this promise there).
+    await null;
     try {
       while (this.#waiting.length > 0) {
         const covered = this.#waiting.splice(0);
         try {
-          this.#file ??= await open(this.path, 'r');
+          // Opened for writing: some systems flush only files opened so.
+          this.#file ??= await open(this.path, 'r+');
           await this.flush(this.#file);
           for (const w of covered) w.resolve();
         } catch (error) {
@@ -108,7 +112,10 @@ export class WalCheckpointer {
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
 
-  constructor(databasePath: string, onProgress: (progress: CheckpointProgress) => void, everyMs = 250) {
+  #closing = false;
+
+  /** `onDied`: the thread ended without being closed (the owner may start another). */
+  constructor(databasePath: string, onProgress: (progress: CheckpointProgress) => void, onDied: () => void = () => undefined, everyMs = 250) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path: databasePath, everyMs } });
     this.#worker.on('message', (progress: CheckpointProgress) => onProgress(progress));
@@ -116,11 +123,17 @@ export class WalCheckpointer {
     // automatic checkpoint (kept as a backstop on the writing connections) still bounds the WAL.
     this.#worker.on('error', () => undefined);
     this.#worker.unref();
-    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+    this.#exited = new Promise((resolve) =>
+      this.#worker.once('exit', () => {
+        if (!this.#closing) onDied();
+        resolve();
+      }),
+    );
   }
 
   /** Stops the timer, closes the worker's connection and waits for the thread to end. */
   async close(): Promise<void> {
+    this.#closing = true;
     // Unreferenced so it never keeps a process alive; while being waited for, it must.
     this.#worker.ref();
     this.#worker.postMessage('close');

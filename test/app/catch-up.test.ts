@@ -47,5 +47,23 @@ for (const fixture of STORES) {
       expect(new Set(told).size).toBe(told.length);
       expect(here.projector.cursor).toBe(head);
     });
+
+    it('projects the events of another process that fall between two of its own in one batch', async () => {
+      const told: number[] = [];
+      here.onProjected((events) => told.push(...events.map((e) => e.seq)));
+      // Here appends straight to the log (as a checkpoint does, around the group commit), the
+      // other process defines a problem, then here appends through the store: one batch with a
+      // hole where the other's event is.
+      await here.log.append([event(1)]);
+      const { parseProblemText } = await import('../../src/core/problem-file.js');
+      const { readFileSync } = await import('node:fs');
+      const tiny = (parseProblemText(readFileSync(new URL('../fixtures/tiny-problem.yaml', import.meta.url), 'utf8'), 'yaml') as { value: unknown }).value;
+      await there.defineProblem(tiny, 'other');
+      await here.append([event(2)]);
+      expect(await here.problem('tiny')).toBeDefined();
+      const head = (await here.log.head())!.seq;
+      expect(here.projector.cursor).toBe(head);
+      expect([...told].sort((a, b) => a - b)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    });
   });
 }

@@ -142,3 +142,22 @@ describe('group commit pipelined', () => {
     await b;
   });
 });
+
+describe('group commit when the log cannot confirm a write', () => {
+  it('fails every request of the group with LOG_UNAVAILABLE and writes none of them again', async () => {
+    const { VigilError } = await import('../../src/core/errors.js');
+    let writes = 0;
+    const group = new GroupCommit(
+      async () => {
+        writes += 1;
+        throw new VigilError('LOG_UNAVAILABLE', 'the disk did not confirm the write');
+      },
+      async () => undefined,
+      4,
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((k) => group.append([{ type: 'test.noted', stream: 's', actor: 'a', data: { k } }])));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(results.every((r) => r.status === 'rejected' && isVigilError(r.reason, 'LOG_UNAVAILABLE'))).toBe(true);
+    expect(writes).toBe(1);
+  });
+});

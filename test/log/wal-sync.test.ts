@@ -91,6 +91,22 @@ describe('WalSync', () => {
     await sync.close();
   });
 
+  it('keeps working after a flush that throws at once', async () => {
+    const path = tempFile();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path, 'x');
+    let calls = 0;
+    const sync = new WalSync(path, (() => {
+      calls += 1;
+      if (calls === 2) throw new Error('EIO at once');
+      return Promise.resolve();
+    }) as unknown as (file: FileHandle) => Promise<void>);
+    await sync.sync();
+    await expect(sync.sync()).rejects.toThrow('EIO at once');
+    await expect(sync.sync()).resolves.toBeUndefined();
+    await sync.close();
+  });
+
   it('fails when the file cannot be opened, naming it', async () => {
     const sync = new WalSync(join(tempFile(), 'missing'));
     await expect(sync.sync()).rejects.toThrow(/missing/);
@@ -126,6 +142,37 @@ describe('a log whose flush is under way', () => {
     expect(heard).toEqual([1, 2, 3]);
     expect((await log.head())?.seq).toBe(3);
     await log.close();
+  });
+});
+
+describe('a log whose flush fails', () => {
+  it('tells nobody, shows nothing, refuses every later append, and never writes a request twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-failed-'));
+    dirs.push(dir);
+    let fail = false;
+    const log = await openSqliteEventLog({
+      dataDir: dir,
+      flush: async (file) => {
+        if (fail) throw new Error('EIO: input/output error');
+        await file.datasync();
+      },
+    });
+    const heard: number[] = [];
+    log.subscribe((events) => heard.push(...events.map((e) => e.seq)));
+    await log.append([{ type: 'test.a', stream: 's', actor: 'a', data: {} }]);
+    fail = true;
+    await expect(log.append([{ type: 'test.b', stream: 's', actor: 'a', data: {} }])).rejects.toMatchObject({ code: 'LOG_UNAVAILABLE' });
+    fail = false;
+    await expect(log.append([{ type: 'test.c', stream: 's', actor: 'a', data: {} }])).rejects.toMatchObject({ code: 'LOG_UNAVAILABLE' });
+    expect(heard).toEqual([1]);
+    expect((await log.head())?.seq).toBe(1);
+    await log.close();
+    // After a restart the event in doubt is there once (it was committed), and nothing else.
+    const reopened = await openSqliteEventLog({ dataDir: dir });
+    const types: string[] = [];
+    for await (const e of reopened.read()) types.push(e.type);
+    expect(types).toEqual(['test.a', 'test.b']);
+    await reopened.close();
   });
 });
 
