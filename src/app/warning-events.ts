@@ -14,6 +14,8 @@ export const ESCALATION_WAITING = 'escalation.waiting';
 export const ESCALATION_UNREACHABLE = 'escalation.unreachable';
 export const ESCALATION_EXHAUSTED = 'escalation.exhausted';
 export const DELIVERY_ATTEMPTED = 'delivery.attempted';
+/** `{warning, version, person}`: a notification written but never sent is sent now (the outbox). */
+export const DELIVERY_RESUMED = 'delivery.resumed';
 export const ORGANISATION_GAPS_FORESEEN = 'organisation.gaps-foreseen';
 export const DISSENT_FILED = 'dissent.filed';
 export const DISSENT_ROUTED = 'dissent.routed';

@@ -10,6 +10,7 @@ import type { Principal } from '../app/access.js';
 import type { Store } from '../app/store.js';
 import {
   DELIVERY_ATTEMPTED,
+  DELIVERY_RESUMED,
   ESCALATION_EXHAUSTED,
   ESCALATION_UNREACHABLE,
   ESCALATION_WAITING,
@@ -65,6 +66,8 @@ export interface EngineOptions {
 }
 
 const DEFAULT_MATERIAL_CHANGE = 0.1;
+/** How old a notification with no delivery attempted must be before the outbox sends it. */
+const UNSENT_AFTER_MS = 10_000;
 /** How far ahead the daily check looks for roles with nobody reachable. */
 const COVERAGE_AHEAD_MS = 7 * 24 * 3_600_000;
 const TOP = 3;
@@ -110,6 +113,8 @@ export class WarningEngine {
   #coverageDay = '';
   /** Problems with an evaluation queued. */
   readonly #pending = new Set<string>();
+  /** Notifications the outbox has looked at (warning:version:person). */
+  readonly #lookedAt = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -183,6 +188,7 @@ export class WarningEngine {
       await this.evaluateAll();
     }
     await this.#checkCoverage(now);
+    await this.#deliverUnsent(now);
     const due = await this.store.db.all<{ id: string; kind: string; body: string }>('SELECT id, kind, body FROM warn_timers WHERE due_ms <= ? ORDER BY due_ms, id', [now]);
     for (const timer of due) {
       if (timer.kind === 'escalation') await this.#resumeEscalation(JSON.parse(timer.body) as EscalationWaitingData);
@@ -507,6 +513,35 @@ export class WarningEngine {
   #backoff(attempt: number): number {
     const base = (this.options.retryBaseMs ?? 1_000) * 2 ** (attempt - 1);
     return Math.round(base * (0.5 + 0.5 * (this.options.random ?? Math.random)()));
+  }
+
+  /**
+   * The outbox: a notification of a warning's current version with no delivery attempted at
+   * least UNSENT_AFTER_MS after it was written (the process died between writing it and
+   * sending it, or another process wrote it and did not get to send) is sent now. Each is
+   * looked at once per process: a person no channel reaches (the inbox alone) is not asked again.
+   */
+  async #deliverUnsent(now: number): Promise<void> {
+    const rows = await this.store.db.all<{ warning: string; version: number; person: string; body: string; problem: string }>(
+      `SELECT n.warning, n.version, n.person, n.body, w.problem FROM warn_notifications n
+       JOIN warn_warnings w ON w.id = n.warning AND w.version = n.version
+       WHERE n.at_ms <= ? AND NOT EXISTS (SELECT 1 FROM warn_deliveries d WHERE d.warning = n.warning AND d.version = n.version AND d.person = n.person)
+       ORDER BY n.seq`,
+      [now - UNSENT_AFTER_MS],
+    );
+    for (const row of rows) {
+      const key = `${row.warning}:${row.version}:${row.person}`;
+      if (this.#lookedAt.has(key)) continue;
+      this.#lookedAt.add(key);
+      const told = JSON.parse(row.body) as WarningNotifiedData;
+      // Someone only the inbox reaches has nothing to send.
+      const contact = await contactOf(this.store, row.person);
+      if (contact === undefined || !this.#channels.some((c) => c.reaches(contact))) continue;
+      // Claimed, so that of several processes' outboxes one sends it.
+      const resumed: NewEvent = { type: DELIVERY_RESUMED, stream: row.problem, actor: 'system', data: { warning: row.warning, version: Number(row.version), person: row.person } };
+      if (!(await this.#appendClaimed([resumed], `outbox:${key}`))) continue;
+      await this.#deliverAll(row.problem, row.warning, Number(row.version), row.person, told.allClear === true, 1);
+    }
   }
 
   async #retryDelivery(last: DeliveryAttemptedData & { allClear?: boolean }): Promise<void> {

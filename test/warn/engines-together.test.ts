@@ -76,6 +76,24 @@ for (const fixture of STORES) {
       expect(world.deliveredTo('d1')).toHaveLength(1);
     });
 
+    it('sends, from the outbox, a notification whose writer died before sending it', async () => {
+      // A process that writes the warning and its notifications, then dies before any delivery
+      // (here: an engine with no channel to deliver through).
+      const dying = new WarningEngine(world.store, { clock: world.clock.now, channels: [] });
+      await world.raise();
+      await dying.evaluate('tiny');
+      expect((await world.events('warning.notified')).map((e) => e.person)).toEqual(['d1']);
+      expect(world.received).toHaveLength(0);
+      // The other process's tick, a few seconds on: not yet (the writer may still be sending).
+      await bothTick(T0 + 5_000);
+      expect(world.received).toHaveLength(0);
+      await bothTick(T0 + 15_000);
+      expect(world.deliveredTo('d1')).toHaveLength(1);
+      await bothTick(T0 + 25_000);
+      expect(world.deliveredTo('d1')).toHaveLength(1);
+      expect(await world.events('delivery.attempted')).toHaveLength(1);
+    });
+
     it('open, escalate and close once; everyone told once', async () => {
       await world.raise();
       await bothEvaluate();
