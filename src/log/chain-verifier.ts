@@ -10,8 +10,7 @@ import { formatInstant, parseInstant } from '../core/instant.js';
 import { checkCheckpoint } from './checkpoint.js';
 import { CHECKPOINT_TYPE, encodeRecord, GENESIS_PREV, sha256Hex } from './event.js';
 import type { EventRecord } from './event.js';
-import { scanCanonicalObject } from './jcs-scanner.js';
-import type { MemberSpan } from './jcs-scanner.js';
+import { canonicalValueEnd, scanCanonicalObject } from './jcs-scanner.js';
 
 /** The outcome of a verification: all holds, or the first failing seq and what failed there. */
 export type VerifyResult =
@@ -109,48 +108,62 @@ export class ChainVerifier {
   /** Checks the next line of an export. Returns false (and stays failed) at the first failure. */
   pushLine(line: string): boolean {
     if (this.failure !== undefined) return false;
+    const offsets = eventLineOffsets(line) ?? this.scannedOffsets(line);
+    return offsets !== undefined && this.linkLine(line, offsets);
+  }
+
+  /**
+   * The offsets of a line that is not an event line in the usual shape, by the general
+   * scanner: fails (and returns undefined) with the reason the scanner or the members give.
+   */
+  private scannedOffsets(line: string): number[] | undefined {
     const seq = this.expectedSeq;
     const scan = scanCanonicalObject(line);
-    if (!scan.ok)
-      return this.fail(seq, `not canonical JSON (RFC 8785): ${scan.reason} at character ${scan.offset}`);
+    if (!scan.ok) {
+      this.fail(seq, `not canonical JSON (RFC 8785): ${scan.reason} at character ${scan.offset}`);
+      return undefined;
+    }
     const m = scan.members;
     let exact = m.length === EVENT_MEMBERS.length;
     for (let i = 0; exact && i < m.length; i++) exact = m[i]?.key === EVENT_MEMBERS[i];
-    if (!exact)
-      return this.fail(
+    if (!exact) {
+      this.fail(
         seq,
         `members must be exactly ${EVENT_MEMBERS.join(', ')}; found ${m.map((member) => member.key).join(', ')}`,
       );
-    const [, at, data, hash, , prev, seqSpan, , type] = m as [
-      MemberSpan,
-      MemberSpan,
-      MemberSpan,
-      MemberSpan,
-      MemberSpan,
-      MemberSpan,
-      MemberSpan,
-      MemberSpan,
-      MemberSpan,
-    ];
-    for (let i = 0; i < m.length; i++) {
-      const span = m[i] as MemberSpan;
-      if (span !== data && span !== seqSpan && line.charCodeAt(span.valueStart) !== QUOTE) {
-        return this.fail(seq, `${span.key} is not a string`);
-      }
+      return undefined;
     }
-    if (line.charCodeAt(data.valueStart) !== 0x7b) return this.fail(seq, 'data is not an object');
-    // The line is canonical, so the event without its hash is the line without that member.
-    const content = line.slice(0, hash.keyStart - 1) + line.slice(hash.valueEnd);
+    const offsets: number[] = [];
+    for (const span of m) {
+      if (span.key !== 'data' && span.key !== 'seq' && line.charCodeAt(span.valueStart) !== QUOTE) {
+        this.fail(seq, `${span.key} is not a string`);
+        return undefined;
+      }
+      offsets.push(span.valueStart, span.valueEnd);
+    }
+    if (line.charCodeAt(offsets[DATA] as number) !== 0x7b) {
+      this.fail(seq, 'data is not an object');
+      return undefined;
+    }
+    return offsets;
+  }
+
+  /** The checks of a canonical event line whose member values sit at `offsets`. */
+  private linkLine(line: string, offsets: readonly number[]): boolean {
+    const at = (member: number): number => offsets[member] as number;
+    // The line is canonical, so the event without its hash is the line without that member
+    // (its comma, name and value).
+    const content = line.slice(0, at(HASH) - HASH_MEMBER.length) + line.slice(at(HASH + 1));
     return this.link({
-      seq: line.slice(seqSpan.valueStart, seqSpan.valueEnd),
-      hash: stringValue(line, hash),
+      seq: line.slice(at(SEQ), at(SEQ + 1)),
+      hash: stringValue(line, at(HASH), at(HASH + 1)),
       computedHash: sha256Hex(content),
-      prev: stringValue(line, prev),
-      at: stringValue(line, at),
+      prev: stringValue(line, at(PREV), at(PREV + 1)),
+      at: stringValue(line, at(AT), at(AT + 1)),
       checkpoint:
-        line.startsWith(CHECKPOINT_TYPE_JSON, type.valueStart) &&
-        type.valueEnd - type.valueStart === CHECKPOINT_TYPE_JSON.length,
-      data: () => line.slice(data.valueStart, data.valueEnd),
+        line.startsWith(CHECKPOINT_TYPE_JSON, at(TYPE)) &&
+        at(TYPE + 1) - at(TYPE) === CHECKPOINT_TYPE_JSON.length,
+      data: () => line.slice(at(DATA), at(DATA + 1)),
     });
   }
 
@@ -351,9 +364,45 @@ export class ChainVerifier {
 }
 
 /** The text of a string member (whose value the scanner has checked to be a string). */
-function stringValue(line: string, span: MemberSpan): string {
-  const inner = line.slice(span.valueStart + 1, span.valueEnd - 1);
-  return inner.includes('\\') ? (JSON.parse(line.slice(span.valueStart, span.valueEnd)) as string) : inner;
+function stringValue(line: string, start: number, end: number): string {
+  const inner = line.slice(start + 1, end - 1);
+  return inner.includes('\\') ? (JSON.parse(line.slice(start, end)) as string) : inner;
+}
+
+/** Where the value of each member starts in `eventLineOffsets`' answer (its end is next). */
+const AT = 2;
+const DATA = 4;
+const HASH = 6;
+const PREV = 10;
+const SEQ = 12;
+const TYPE = 16;
+const HASH_MEMBER = ',"hash":';
+/** What precedes each member's value in an event line: its name, after `{` or a comma. */
+const MEMBER_PREFIXES = EVENT_MEMBERS.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
+
+/**
+ * The value offsets (start, end, in EVENT_MEMBERS order) of an event line in the usual shape:
+ * exactly the nine members, data an object, seq a number and the others strings, all in
+ * canonical form. Undefined for any other line, which the general scanner then checks (it
+ * accepts every line this accepts, at the same offsets, and says why it refuses the others).
+ * The names need no scanning: a canonical name without characters to escape has one spelling.
+ */
+function eventLineOffsets(line: string): number[] | undefined {
+  const offsets: number[] = [];
+  let at = 0;
+  for (let i = 0; i < MEMBER_PREFIXES.length; i++) {
+    const prefix = MEMBER_PREFIXES[i] as string;
+    if (!line.startsWith(prefix, at)) return undefined;
+    at += prefix.length;
+    const first = line.charCodeAt(at);
+    const expected = i === DATA / 2 ? 0x7b : i === SEQ / 2 ? -1 : QUOTE;
+    if (expected === -1 ? !(first >= 0x30 && first <= 0x39) : first !== expected) return undefined;
+    const end = canonicalValueEnd(line, at, 1);
+    if (end < 0) return undefined;
+    offsets.push(at, end);
+    at = end;
+  }
+  return at === line.length - 1 && line.charCodeAt(at) === 0x7d ? offsets : undefined;
 }
 
 

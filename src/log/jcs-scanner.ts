@@ -46,6 +46,16 @@ export function scanCanonicalObject(text: string): ScanResult {
   return new Scanner(text).run();
 }
 
+/**
+ * Scans one canonical JSON value of `text` starting at `start`, as a value nested `depth` deep
+ * in an object (deeper than 256 in all is refused, as by scanCanonicalObject). Returns the
+ * offset just past it, or -1 when there is no canonical value there. Never throws.
+ */
+export function canonicalValueEnd(text: string, start: number, depth: number): number {
+  const scanner = new Scanner(text, start);
+  return scanner.valueEnd(depth);
+}
+
 /** Orders two strings by UTF-16 code units: negative, zero or positive. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a === b ? 0 : 1;
@@ -68,7 +78,17 @@ class Scanner {
   /** Whether the string just scanned had an escape sequence. */
   private escaped = false;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    start = 0,
+  ) {
+    this.at = start;
+  }
+
+  /** The end of the value at the current offset, or -1 (see canonicalValueEnd). */
+  valueEnd(depth: number): number {
+    return this.value(depth) ? this.at : -1;
+  }
 
   run(): ScanResult {
     if (this.text.charCodeAt(0) !== 0x7b) return { ok: false, offset: 0, reason: 'not a JSON object' };

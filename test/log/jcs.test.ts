@@ -6,7 +6,7 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { isVigilError } from '../../src/core/errors.js';
-import { scanCanonicalObject } from '../../src/log/jcs-scanner.js';
+import { canonicalValueEnd, scanCanonicalObject } from '../../src/log/jcs-scanner.js';
 import { encodeJcs } from '../../src/log/jcs.js';
 
 /** Characters that make JSON interesting: escapes, controls, non-BMP, digits, punctuation. */
@@ -246,6 +246,24 @@ describe('scanCanonicalObject', () => {
         return scanCanonicalObject(t).ok === isCanonicalObject(t);
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  test('canonicalValueEnd finds the end of a member value exactly when the whole object is canonical', () => {
+    fc.assert(
+      fc.property(jsonObject, fc.array(edits, { maxLength: 2 }), (value, changes) => {
+        let t = canonicalize({ a: value }) as string;
+        for (const change of changes) {
+          const at = 5 + (change.at % (t.length - 5));
+          if (change.kind === 'insert') t = t.slice(0, at) + change.c + t.slice(at);
+          else if (change.kind === 'delete') t = t.slice(0, at) + t.slice(at + 1);
+          else if (at + 1 < t.length) t = t.slice(0, at) + t[at + 1] + t[at] + t.slice(at + 2);
+        }
+        const end = canonicalValueEnd(t, 5, 1); // after {"a":
+        const whole = end === t.length - 1 && t.endsWith('}');
+        return whole === (t.startsWith('{"a":') && scanCanonicalObject(t).ok);
+      }),
+      { numRuns: 3000 },
     );
   });
 
