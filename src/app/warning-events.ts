@@ -14,7 +14,10 @@ export const ESCALATION_WAITING = 'escalation.waiting';
 export const ESCALATION_UNREACHABLE = 'escalation.unreachable';
 export const ESCALATION_EXHAUSTED = 'escalation.exhausted';
 export const DELIVERY_ATTEMPTED = 'delivery.attempted';
-/** `{warning, version, person}`: a notification written but never sent is sent now (the outbox). */
+/**
+ * `{warning, version, person, channel?, attempt?}`: a delivery taken up again, claimed by one
+ * process: a notification written but never sent (the outbox), or a retry that fell due.
+ */
 export const DELIVERY_RESUMED = 'delivery.resumed';
 export const ORGANISATION_GAPS_FORESEEN = 'organisation.gaps-foreseen';
 export const DISSENT_FILED = 'dissent.filed';

@@ -555,7 +555,11 @@ export class WarningEngine {
       await this.store.append([{ type: DELIVERY_ATTEMPTED, stream: warning?.problem ?? 'system', actor: 'system', data: data as unknown as Record<string, unknown> }]);
       return;
     }
-    await this.#deliver(channel, warning.problem, last.warning, last.version, last.person, last.allClear === true, last.attempt + 1);
+    // Claimed, so that of several processes running their timers one sends the retry.
+    const attempt = last.attempt + 1;
+    const resumed: NewEvent = { type: DELIVERY_RESUMED, stream: warning.problem, actor: 'system', data: { warning: last.warning, version: last.version, person: last.person, channel: last.channel, attempt } };
+    if (!(await this.#appendClaimed([resumed], `retry:${last.warning}:${last.version}:${last.person}:${last.channel}:${attempt}`))) return;
+    await this.#deliver(channel, warning.problem, last.warning, last.version, last.person, last.allClear === true, attempt);
   }
 
   /**

@@ -94,6 +94,19 @@ for (const fixture of STORES) {
       expect(await world.events('delivery.attempted')).toHaveLength(1);
     });
 
+    it('retries a failed delivery once, whichever engine runs the timer', async () => {
+      // d1's webhook fails the first attempt, then answers.
+      world.answer('d1', (attempt) => (attempt === 1 ? 503 : 200));
+      await world.raise();
+      await bothEvaluate();
+      expect(world.received.filter((r) => r.person === 'd1')).toHaveLength(1);
+      await bothTick(T0 + 5_000);
+      const attempts = world.received.filter((r) => r.person === 'd1').map((r) => Number(r.headers['x-vigil-attempt']));
+      expect(attempts).toEqual([1, 2]);
+      await bothTick(T0 + 60_000);
+      expect(world.received.filter((r) => r.person === 'd1')).toHaveLength(2);
+    });
+
     it('open, escalate and close once; everyone told once', async () => {
       await world.raise();
       await bothEvaluate();
