@@ -14,9 +14,8 @@ import type { EventRecord } from './event.js';
 /** How verification uses worker threads. */
 export interface ParallelOptions {
   /**
-   * Worker threads; 0 checks everything in the calling thread. Default: one per core, up to 4
-   * (for a store, one fewer: the calling thread reads its pages), and none when that is fewer
-   * than two.
+   * Worker threads; 0 checks everything in the calling thread. Default: none on two cores or
+   * fewer, else one per core, up to 4 (for a store, one fewer: the calling thread reads its pages).
    */
   readonly threads?: number;
   /** Inputs smaller than this are checked in the calling thread: an export of fewer bytes, a store of fewer events. */
@@ -36,15 +35,14 @@ export const PARALLEL_DEFAULTS = {
 } as const;
 
 /**
- * The default thread count: one per core, at most 4, none on a single core. When the calling
- * thread has work of its own besides joining blocks (reading a store's pages), one fewer, and
- * none unless that leaves two: a single worker beside the reading thread was measured to gain
- * little wall time for half as much CPU again.
+ * The default thread count: none on two cores or fewer, where workers were measured to cost
+ * more CPU than they save time; else one per core, at most 4, and one fewer when the calling
+ * thread has work of its own besides joining blocks (reading a store's pages).
  */
 export function defaultThreads(callerBusy: boolean): number {
   const cores = availableParallelism();
-  const threads = Math.min(callerBusy ? cores - 1 : cores, 4);
-  return threads < 2 ? 0 : threads;
+  if (cores <= 2) return 0;
+  return Math.min(callerBusy ? cores - 1 : cores, 4);
 }
 
 /**

@@ -37,9 +37,9 @@ export interface VerifyOptions {
    */
   readonly trustedPublicKeys?: readonly string[];
   /**
-   * Worker threads for a large input (the answer is the same with or without them). Default:
-   * one per core for an export file over 8 MB, one per core but one for a store over 20,000
-   * events (none on two cores); none for a stream unless this is given.
+   * Worker threads for a large input (the answer is the same with or without them). Default,
+   * with more than two cores: one per core for an export file over 8 MB, one per core but one
+   * for a store over 20,000 events; none for a stream unless this is given.
    */
   readonly parallel?: ParallelOptions;
 }
