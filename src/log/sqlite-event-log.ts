@@ -124,6 +124,7 @@ class SqliteEventLog implements EventLog {
     readonly insertEvent: Statement<unknown[]>;
     readonly insertEvents: Statement<unknown[]>;
     readonly insertKey: Statement<[string, string, number]>;
+    readonly insertKeys: Statement<unknown[]>;
     readonly findKey: Statement<[string], StoredDedupe>;
     readonly tail: Statement<[], LogHead>;
     readonly firstAt: Statement<[], { at: string }>;
@@ -149,6 +150,7 @@ class SqliteEventLog implements EventLog {
       insertEvent: db.prepare(insertSql(1)),
       insertEvents: db.prepare(insertSql(ROWS_PER_INSERT)),
       insertKey: db.prepare('INSERT INTO event_dedupe (key, fingerprint, seq) VALUES (?, ?, ?)'),
+      insertKeys: db.prepare(`INSERT INTO event_dedupe (key, fingerprint, seq) VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?)').join(', ')}`),
       findKey: db.prepare('SELECT fingerprint, seq FROM event_dedupe WHERE key = ?'),
       tail: db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1'),
       firstAt: db.prepare('SELECT at FROM events WHERE seq = 1'),
@@ -209,7 +211,12 @@ class SqliteEventLog implements EventLog {
       s.insertEvents.run(rowValues(records, next, ROWS_PER_INSERT));
     }
     for (; next < records.length; next++) s.insertEvent.run(rowValues(records, next, 1));
-    for (const k of plan.newKeys) s.insertKey.run(k.key, k.fingerprint, k.seq);
+    const keys = plan.newKeys;
+    let k = 0;
+    for (; k + ROWS_PER_INSERT <= keys.length; k += ROWS_PER_INSERT) {
+      s.insertKeys.run(keys.slice(k, k + ROWS_PER_INSERT).flatMap((key) => [key.key, key.fingerprint, key.seq]));
+    }
+    for (; k < keys.length; k++) s.insertKey.run(keys[k]!.key, keys[k]!.fingerprint, keys[k]!.seq);
     const stored = new Map<number, EventRecord>();
     for (const slot of plan.slots) {
       if ('storedSeq' in slot && !stored.has(slot.storedSeq)) {
