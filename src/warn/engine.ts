@@ -558,7 +558,9 @@ export class WarningEngine {
     // Claimed, so that of several processes running their timers one sends the retry.
     const attempt = last.attempt + 1;
     const resumed: NewEvent = { type: DELIVERY_RESUMED, stream: warning.problem, actor: 'system', data: { warning: last.warning, version: last.version, person: last.person, channel: last.channel, attempt } };
-    if (!(await this.#appendClaimed([resumed], `retry:${last.warning}:${last.version}:${last.person}:${last.channel}:${attempt}`))) return;
+    // The retry's due time tells apart two deliveries to one person in one version (a policy's
+    // repeat notifies again), whose retries have the same attempt numbers.
+    if (!(await this.#appendClaimed([resumed], `retry:${last.warning}:${last.version}:${last.person}:${last.channel}:${attempt}:${last.retryAt ?? ''}`))) return;
     await this.#deliver(channel, warning.problem, last.warning, last.version, last.person, last.allClear === true, attempt);
   }
 
