@@ -80,8 +80,7 @@ export class GroupCommit {
           await this.#answer(result);
         });
         this.#answered = answered;
-        this.#flights.push(answered);
-        void answered.then(() => this.#flights.splice(this.#flights.indexOf(answered), 1));
+        this.#inFlight(answered);
       }
     } finally {
       this.#writing = false;
@@ -101,9 +100,14 @@ export class GroupCommit {
     this.#answered = done;
     // A flight of its own: no group is written while it runs where depth is 1 (PostgreSQL,
     // whose commits others see before they are handed back).
-    this.#flights.push(done);
-    void done.then(() => this.#flights.splice(this.#flights.indexOf(done), 1));
+    this.#inFlight(done);
     return result;
+  }
+
+  /** Counts `settled` among the flights until it settles (it never rejects). */
+  #inFlight(settled: Promise<void>): void {
+    this.#flights.push(settled);
+    void settled.then(() => this.#flights.splice(this.#flights.indexOf(settled), 1));
   }
 
   /** Settles once every request made so far (or on its way, within a turn) is answered. */

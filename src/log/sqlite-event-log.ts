@@ -95,14 +95,14 @@ function migrate(db: Database.Database): void {
   run.immediate();
 }
 
-/** The column values of `count` records from `start`, flattened for a multi-row INSERT. */
-function rowValues(records: readonly EventRecord[], start: number, count: number): unknown[] {
-  const values: unknown[] = [];
-  for (let i = start; i < start + count; i++) {
-    const r = records[i] as EventRecord;
-    values.push(r.seq, r.id, r.at, r.type, r.stream, r.actor, r.data, r.prev, r.hash);
-  }
-  return values;
+/**
+ * Inserts `rows` with `many` (ROWS_PER_INSERT rows a statement) while whole chunks remain, the
+ * rest with `one`: fewer statement runs than one per row.
+ */
+function insertInChunks<T>(many: Statement<unknown[]>, one: Statement<unknown[]>, rows: readonly T[], values: (row: T) => unknown[]): void {
+  let next = 0;
+  for (; next + ROWS_PER_INSERT <= rows.length; next += ROWS_PER_INSERT) many.run(rows.slice(next, next + ROWS_PER_INSERT).flatMap(values));
+  for (; next < rows.length; next++) one.run(values(rows[next]!));
 }
 
 class SqliteEventLog implements EventLog {
@@ -205,18 +205,8 @@ class SqliteEventLog implements EventLog {
             },
     };
     const plan = planAppend(prepared, context);
-    const records = plan.records;
-    let next = 0;
-    for (; next + ROWS_PER_INSERT <= records.length; next += ROWS_PER_INSERT) {
-      s.insertEvents.run(rowValues(records, next, ROWS_PER_INSERT));
-    }
-    for (; next < records.length; next++) s.insertEvent.run(rowValues(records, next, 1));
-    const keys = plan.newKeys;
-    let k = 0;
-    for (; k + ROWS_PER_INSERT <= keys.length; k += ROWS_PER_INSERT) {
-      s.insertKeys.run(keys.slice(k, k + ROWS_PER_INSERT).flatMap((key) => [key.key, key.fingerprint, key.seq]));
-    }
-    for (; k < keys.length; k++) s.insertKey.run(keys[k]!.key, keys[k]!.fingerprint, keys[k]!.seq);
+    insertInChunks(s.insertEvents, s.insertEvent, plan.records, (r) => [r.seq, r.id, r.at, r.type, r.stream, r.actor, r.data, r.prev, r.hash]);
+    insertInChunks(s.insertKeys, s.insertKey as Statement<unknown[]>, plan.newKeys, (k) => [k.key, k.fingerprint, k.seq]);
     const stored = new Map<number, EventRecord>();
     for (const slot of plan.slots) {
       if ('storedSeq' in slot && !stored.has(slot.storedSeq)) {
