@@ -249,6 +249,9 @@ export class WarningEngine {
   async #evaluateOfficial(problem: string): Promise<void> {
     const { organisation } = await currentOrganisation(this.store);
     const policy = organisation.policies.find((p) => p.problem === problem);
+    // Counted before the open warning is read: a decision to open then rests on a count no
+    // newer than what it saw, so two engines deciding at once make the same claim.
+    const warningsSoFar = await warningCount(this.store.db, problem);
     const open = await openWarningOf(this.store.db, problem);
     const materialChange = open?.policy.materialChange ?? policy?.materialChange ?? DEFAULT_MATERIAL_CHANGE;
     const current = open === undefined ? undefined : { id: open.id, version: open.version, judgment: open.judgment };
@@ -266,7 +269,7 @@ export class WarningEngine {
         const frozen: FrozenPolicy = { levels: policy?.levels ?? {}, control: policy?.control ?? '', materialChange };
         const warning = randomUUID();
         const opened: NewEvent = { type: WARNING_OPENED, stream: problem, actor: 'system', data: { warning, version: 1, reason: 'opened', ...data, policy: frozen as unknown as Record<string, unknown> } };
-        const nth = (await warningCount(this.store.db, problem)) + 1;
+        const nth = warningsSoFar + 1;
         await this.#escalate(problem, warning, 1, judgment.level, frozen, START, organisation, `warning-opened:${problem}:${nth}`, [opened]);
         return;
       }
@@ -302,6 +305,7 @@ export class WarningEngine {
     const policy = organisation.policies.find((p) => p.problem === problem);
     const { judgment } = await this.judge(problem);
     for (const dissent of dissents) {
+      const dissentWarningsSoFar = await warningCount(this.store.db, problem, dissent.dissent);
       const warning = await openDissentWarning(this.store.db, dissent.dissent);
       const above = dissent.state === 'open' && dissent.levelIndex > judgment.levelIndex;
       if (above && warning === undefined) {
@@ -314,7 +318,7 @@ export class WarningEngine {
           actor: 'system',
           data: { warning: id, version: 1, reason: 'dissent', dissent: dissent.dissent, judgment: dissentJudgment as unknown as Record<string, unknown>, policy: frozen as unknown as Record<string, unknown> },
         };
-        const nth = (await warningCount(this.store.db, problem, dissent.dissent)) + 1;
+        const nth = dissentWarningsSoFar + 1;
         await this.#escalate(problem, id, 1, dissent.level, frozen, START, organisation, `dissent-warning:${dissent.dissent}:${nth}`, [opened]);
       } else if (!above && warning !== undefined) {
         const reason = dissent.state === 'withdrawn' ? 'dissent-withdrawn' : 'official-caught-up';
