@@ -17,6 +17,8 @@ const PROBLEM = readFileSync(new URL('test/fixtures/tiny-problem.yaml', ROOT), '
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 const SECONDS = Number(process.env.VIGIL_BENCH_SECONDS ?? 10);
 const CONNECTIONS = 16;
+/** Extra Node flags for the server children, e.g. `--cpu-prof` to see where a request's time goes. */
+const SERVER_NODE_ARGS = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 
 interface Child {
   readonly process: ChildProcess;
@@ -25,7 +27,7 @@ interface Child {
 
 /** Starts `node args...` and waits for its "listening on http://..." line. */
 async function startChild(args: string[], env: NodeJS.ProcessEnv): Promise<Child> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -42,6 +44,13 @@ async function stop(child: Child): Promise<void> {
   const exited = new Promise((resolve) => child.process.on('exit', resolve));
   child.process.kill('SIGTERM');
   await exited;
+}
+
+/** CPU time a process has used so far, user and system, threads included, in ms (Linux /proc). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks of 10 ms (USER_HZ = 100).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Resident memory of a process, in MB (Linux /proc). */
@@ -139,9 +148,12 @@ export async function runHttpBench(): Promise<BenchResult[]> {
   });
   try {
     const secret = await prepare(server.url);
+    const cpuBefore = cpuMs(server.process.pid!);
     const single = await hammer(server.url, secret);
+    const cpuPerRequest = (cpuMs(server.process.pid!) - cpuBefore) / single.requests.total;
     const vigil = loadResults('Vigil single-report POST', single);
     results.push(...vigil);
+    results.push({ name: 'Vigil single-report POST: server CPU per request (threads included)', value: cpuPerRequest, unit: 'ms' });
     const ceilingRate = results[0]!.value;
     results.push({ name: 'single-report POSTs / bare route', value: single.requests.average / ceilingRate, unit: 'ratio', target: '≥ 3,000 req/s, p99 < 25 ms' });
 

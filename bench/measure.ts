@@ -28,6 +28,14 @@ export function median(runs: number, measure: () => number): number {
   return values[Math.floor(values.length / 2)]!;
 }
 
+/** The median of `runs` timings of an async `fn`, in ms (no warm-up run: each run is timed). */
+export async function medianAsync(runs: number, fn: () => Promise<void>): Promise<number> {
+  const times: number[] = [];
+  for (let k = 0; k < runs; k++) times.push(await timeAsync(fn));
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
 /** A seeded pseudo-random source (mulberry32), so every run measures the same data. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -116,6 +116,12 @@ export interface EventLog {
   head(): Promise<LogHead | undefined>;
 
   /**
+   * The SQLite database file holding the log, where there is one: other threads may open it
+   * read-only and read the events up to `head()` themselves (parallel verification does).
+   */
+  readonly databaseFile?: string;
+
+  /**
    * Resolves once everything committed to the store so far, by any process, is on disk: to be
    * awaited before acting on events another process appended (they may be committed and not
    * yet flushed). A no-op where a commit is durable when seen (PostgreSQL).

@@ -106,6 +106,7 @@ function insertInChunks<T>(many: Statement<unknown[]>, one: Statement<unknown[]>
 }
 
 class SqliteEventLog implements EventLog {
+  readonly databaseFile: string;
   private closed = false;
   private readonly wal: WalSync;
   private checkpointer: WalCheckpointer | undefined;
@@ -144,6 +145,7 @@ class SqliteEventLog implements EventLog {
     private readonly db: Database.Database,
     private readonly options: SqliteEventLogOptions,
   ) {
+    this.databaseFile = db.name;
     this.listeners = new AppendListeners(options.onListenerError);
     this.wal = new WalSync(`${db.name}-wal`, options.flush);
     this.statements = {

@@ -8,8 +8,64 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { checkBlock } from './chain-verifier.js';
 import type { BlockSetup, BlockSummary, ChainVerifier, EventBlock } from './chain-verifier.js';
 import type { EventRecord } from './event.js';
+
+/**
+ * A block of a store's events that whoever checks it reads itself, from the SQLite file: the
+ * events with seq in [startSeq, endSeq] (at or below the head, so committed and on disk).
+ */
+export interface RangeBlock {
+  readonly startSeq: number;
+  readonly endSeq: number;
+  readonly file: string;
+}
+
+/** A block as the pool takes it: lines or records (see EventBlock), or a range of a store. */
+export type PoolBlock = EventBlock | RangeBlock;
+
+/**
+ * Reads ranges of events from SQLite files opened read-only, one connection per file, rows as
+ * arrays (cheaper than objects) made into records. Each range is read in its own transaction:
+ * events at or below the head never change, so ranges read at different times fit together.
+ */
+export class RangeReader {
+  private readonly statements = new Map<string, { db: Database.Database; range: Statement<[number, number], unknown[]> }>();
+
+  /** The records of `block`, in seq order, each member as stored (whatever its type). */
+  read(block: RangeBlock): EventRecord[] {
+    let entry = this.statements.get(block.file);
+    if (entry === undefined) {
+      const db = new Database(block.file, { readonly: true, fileMustExist: true });
+      const range = db
+        .prepare<[number, number], unknown[]>('SELECT seq, id, at, type, stream, actor, data, prev, hash FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq')
+        .raw(true);
+      entry = { db, range };
+      this.statements.set(block.file, entry);
+    }
+    const rows = entry.range.all(block.startSeq, block.endSeq);
+    const records: EventRecord[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [seq, id, at, type, stream, actor, data, prev, hash] = rows[i] as unknown[];
+      // Members as stored, as a read through the log gives them: the verifier judges their types.
+      records[i] = { seq, id, at, type, stream, actor, data, prev, hash } as EventRecord;
+    }
+    return records;
+  }
+
+  close(): void {
+    for (const { db } of this.statements.values()) db.close();
+    this.statements.clear();
+  }
+}
+
+/** Checks a block alone as a worker does: a range is read first (by `reader`). */
+export function checkPoolBlock(block: PoolBlock, setup: BlockSetup, reader: RangeReader): BlockSummary {
+  return checkBlock('file' in block ? { startSeq: block.startSeq, records: reader.read(block) } : block, setup);
+}
 
 /** How verification uses worker threads. */
 export interface ParallelOptions {
@@ -21,6 +77,11 @@ export interface ParallelOptions {
   /** Inputs smaller than this are checked in the calling thread: an export of fewer bytes, a store of fewer events. */
   readonly minBytes?: number;
   readonly minEvents?: number;
+  /**
+   * Blocks the calling thread checks itself in each round of the workers' turns (0 or more):
+   * default 1 where the workers leave a core free for it, else 0.
+   */
+  readonly callerTurns?: number;
   /** Size of the blocks sent to a worker: bytes of export lines, or stored records. */
   readonly blockBytes?: number;
   readonly blockRecords?: number;
@@ -35,14 +96,21 @@ export const PARALLEL_DEFAULTS = {
 } as const;
 
 /**
- * The default thread count: none on two cores or fewer, where workers were measured to cost
- * more CPU than they save time; else one per core, at most 4, and one fewer when the calling
- * thread has work of its own besides joining blocks (reading a store's pages).
+ * The default thread count: none on one core; one worker on two cores, the calling thread
+ * checking every other block itself (two workers beside a calling thread that also reads were
+ * measured slower than one thread there); else one per core, at most 4, and one fewer when the
+ * calling thread has work of its own besides joining blocks (reading a store's pages).
  */
 export function defaultThreads(callerBusy: boolean): number {
   const cores = availableParallelism();
-  if (cores <= 2) return 0;
+  if (cores <= 1) return 0;
+  if (cores === 2) return 1;
   return Math.min(callerBusy ? cores - 1 : cores, 4);
+}
+
+/** The default `callerTurns`: 1 when the workers leave a core free for the calling thread, else 0. */
+export function defaultCallerTurns(threads: number): number {
+  return threads < availableParallelism() ? 1 : 0;
 }
 
 /**
@@ -61,11 +129,16 @@ function workerFile(): URL | undefined {
 export class VerifyPool {
   private readonly waiting = new Map<number, { worker: Worker; resolve: (summary: BlockSummary | undefined) => void }>();
   private readonly live = new Set<Worker>();
+  /** The calling thread's reader of ranges, for its own turns. */
+  private readonly reader = new RangeReader();
   private nextId = 0;
   private turn = 0;
 
   private constructor(
     private readonly workers: readonly Worker[],
+    private readonly setup: BlockSetup,
+    /** Blocks the calling thread checks itself after each round of the workers' turns. */
+    private readonly callerTurns: number,
   ) {
     for (const worker of workers) {
       this.live.add(worker);
@@ -89,23 +162,40 @@ export class VerifyPool {
   }
 
   /** Starts `threads` workers; undefined when there are none to start or no compiled worker file. */
-  static start(threads: number, setup: BlockSetup): VerifyPool | undefined {
+  static start(threads: number, setup: BlockSetup, callerTurns = 0): VerifyPool | undefined {
     const file = threads > 0 ? workerFile() : undefined;
     if (file === undefined) return undefined;
-    return new VerifyPool(Array.from({ length: threads }, () => new Worker(file, { workerData: setup })));
+    return new VerifyPool(
+      Array.from({ length: threads }, () => new Worker(file, { workerData: setup })),
+      setup,
+      callerTurns,
+    );
   }
 
   /**
-   * The summary of `block` checked alone; undefined when no worker could check it (the caller
-   * checks it itself). The bytes of a block of lines are copied, never taken.
+   * The summary of `block` checked alone: by a worker, or on its turns by the calling thread
+   * itself (synchronously, as a worker would); undefined when no worker could check it (the
+   * caller checks it itself). The bytes of a block of lines are copied, never taken.
    */
-  check(block: EventBlock): Promise<BlockSummary | undefined> {
+  check(block: PoolBlock): Promise<BlockSummary | undefined> {
     const workers = this.workers.filter((worker) => this.live.has(worker));
-    const worker = workers[this.turn++ % Math.max(workers.length, 1)];
+    const slot = this.turn++ % Math.max(workers.length + this.callerTurns, 1);
+    if (slot >= workers.length && workers.length > 0) {
+      try {
+        return Promise.resolve(checkPoolBlock(block, this.setup, this.reader));
+      } catch {
+        return Promise.resolve(undefined); // a range that could not be read: the caller checks it event by event
+      }
+    }
+    const worker = workers[slot];
     if (worker === undefined) return Promise.resolve(undefined);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, { worker, resolve });
+      if ('file' in block) {
+        worker.postMessage({ id, block });
+        return;
+      }
       if ('lines' in block) {
         const lines = new Uint8Array(block.lines); // a copy of the view only, handed over whole
         worker.postMessage({ id, block: { startSeq: block.startSeq, lines } }, [lines.buffer]);
@@ -126,6 +216,7 @@ export class VerifyPool {
 
   /** Stops the workers; blocks not answered yet are left to the caller. */
   async close(): Promise<void> {
+    this.reader.close();
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 }
@@ -134,7 +225,7 @@ export class VerifyPool {
  * Blocks in seq order on their way to one verifier: each is sent to the pool when submitted
  * and joined when its turn comes; a block whose summary does not join is pushed event by event.
  */
-export class OrderedBlocks<B extends EventBlock> {
+export class OrderedBlocks<B extends PoolBlock> {
   private readonly queue: { block: B; summary: Promise<BlockSummary | undefined> }[] = [];
 
   /**
@@ -144,7 +235,7 @@ export class OrderedBlocks<B extends EventBlock> {
   constructor(
     private readonly verifier: ChainVerifier,
     private readonly pool: VerifyPool,
-    private readonly checkHere: (block: B) => boolean,
+    private readonly checkHere: (block: B) => boolean | Promise<boolean>,
     private readonly inFlight: number,
   ) {}
 
@@ -161,7 +252,7 @@ export class OrderedBlocks<B extends EventBlock> {
       if (next === undefined) break;
       const summary = await next.summary;
       if (summary !== undefined && this.verifier.joinBlock(summary, next.block.startSeq)) continue;
-      if (!this.checkHere(next.block)) {
+      if (!(await this.checkHere(next.block))) {
         this.queue.length = 0;
         return false;
       }

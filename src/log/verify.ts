@@ -21,8 +21,8 @@ import { GENESIS_PREV } from './event.js';
 import type { EventRecord } from './event.js';
 import type { EventLog } from './event-log.js';
 import { keyIdOf, publicKeyFromPem } from './signing-key.js';
-import { defaultThreads, OrderedBlocks, PARALLEL_DEFAULTS, VerifyPool } from './verify-pool.js';
-import type { ParallelOptions } from './verify-pool.js';
+import { defaultCallerTurns, defaultThreads, OrderedBlocks, PARALLEL_DEFAULTS, VerifyPool } from './verify-pool.js';
+import type { ParallelOptions, RangeBlock } from './verify-pool.js';
 
 export type { HeadClaim, VerifyResult } from './chain-verifier.js';
 export type { ParallelOptions } from './verify-pool.js';
@@ -54,11 +54,12 @@ function startPool(
   size: number,
   minimum: number,
   readingStore: boolean,
-): { pool: VerifyPool; threads: number } | undefined {
+): { pool: VerifyPool; threads: number; callerTurns: number } | undefined {
   const threads = options.parallel?.threads ?? defaultThreads(readingStore);
   if (threads <= 0 || size < minimum) return undefined;
-  const pool = VerifyPool.start(threads, verifier.blockSetup());
-  return pool === undefined ? undefined : { pool, threads };
+  const callerTurns = options.parallel?.callerTurns ?? defaultCallerTurns(threads);
+  const pool = VerifyPool.start(threads, verifier.blockSetup(), callerTurns);
+  return pool === undefined ? undefined : { pool, threads, callerTurns };
 }
 
 /** Parses `SEQ:HASH` (seq >= 0, hash 64 lowercase hex). Returns undefined when malformed. */
@@ -106,15 +107,37 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
   };
   const parallel = options.parallel;
   const pageSize = parallel?.blockRecords ?? PARALLEL_DEFAULTS.blockRecords;
-  const started = startPool(
-    verifier,
-    options,
-    (await log.head())?.seq ?? 0,
-    parallel?.minEvents ?? PARALLEL_DEFAULTS.minEvents,
-    true,
-  );
+  const head = (await log.head())?.seq ?? 0;
+  const file = log.databaseFile;
+  const started = startPool(verifier, options, head, parallel?.minEvents ?? PARALLEL_DEFAULTS.minEvents, file === undefined);
   if (started === undefined) {
     for await (const page of log.readRecords({}, pageSize)) if (!pushAll(page)) break;
+    return verifier.finish();
+  }
+  const inFlight = (started.threads + started.callerTurns) * BLOCKS_IN_FLIGHT_PER_THREAD;
+  if (file !== undefined) {
+    // Ranges up to the head, each read by whoever checks it; a range checked here event by
+    // event (one that failed or did not join) is read through the log, as in one thread.
+    try {
+      const blocks = new OrderedBlocks<RangeBlock>(
+        verifier,
+        started.pool,
+        async (block) => {
+          for await (const page of log.readRecords({ from: block.startSeq, to: block.endSeq }, pageSize)) if (!pushAll(page)) return false;
+          return true;
+        },
+        inFlight,
+      );
+      let going = true;
+      for (let startSeq = 1; going && startSeq <= head; startSeq += pageSize) {
+        going = await blocks.submit({ startSeq, endSeq: Math.min(head, startSeq + pageSize - 1), file });
+      }
+      if (going) going = await blocks.settle();
+      // What was appended since the head was read, in this thread.
+      if (going) for await (const page of log.readRecords({ from: head + 1 }, pageSize)) if (!pushAll(page)) break;
+    } finally {
+      await started.pool.close();
+    }
     return verifier.finish();
   }
   try {
@@ -122,7 +145,7 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
       verifier,
       started.pool,
       (block) => pushAll(block.records),
-      started.threads * BLOCKS_IN_FLIGHT_PER_THREAD,
+      inFlight,
     );
     let startSeq = 1;
     let going = true;
@@ -207,7 +230,7 @@ export async function verifyExport(
       if (ready === undefined) return false;
       started = startPool(ready, options, size, parallel?.minBytes ?? PARALLEL_DEFAULTS.minBytes, false);
       if (started !== undefined) {
-        const inFlight = started.threads * BLOCKS_IN_FLIGHT_PER_THREAD;
+        const inFlight = (started.threads + started.callerTurns) * BLOCKS_IN_FLIGHT_PER_THREAD;
         blocks = new OrderedBlocks(ready, started.pool, (block) => feed(block.lines), inFlight);
       }
       nextSeq = ready.nextSeq;
@@ -234,7 +257,12 @@ export async function verifyExport(
         continue;
       }
       let start = 0;
-      if (carry.length > 0) {
+      if (carry.length > 0 && blocks !== undefined) {
+        // In blocks, the line begun in an earlier chunk goes with this chunk's lines: a block of
+        // one line would be a turn wasted on nothing.
+        going = await consume(Buffer.concat([carry, bytes.subarray(0, lastNewline + 1)]));
+        start = lastNewline + 1;
+      } else if (carry.length > 0) {
         // Finish the line begun in an earlier chunk without copying this whole chunk.
         start = bytes.indexOf(0x0a) + 1;
         going = await consume(Buffer.concat([carry, bytes.subarray(0, start)]));

@@ -66,8 +66,9 @@ afterAll(() => {
 });
 
 const inThread = { parallel: { threads: 0 } };
+/** Two workers; with an odd block size the calling thread also checks every third block itself. */
 const inWorkers = (block: number) => ({
-  parallel: { threads: 2, minBytes: 0, minEvents: 0, blockBytes: block, blockRecords: block },
+  parallel: { threads: 2, callerTurns: block % 2, minBytes: 0, minEvents: 0, blockBytes: block, blockRecords: block },
 });
 const verifyBytes = (bytes: Buffer, options: object) =>
   verify.verifyExport(Readable.from([Buffer.from(bytes)]), options);
@@ -84,7 +85,7 @@ describe('an export checked in worker threads', () => {
     expect(lines).toBeGreaterThan(50);
     const alone = await verifyBytes(exported, inThread);
     expect(alone).toMatchObject({ ok: true, events: lines });
-    for (const block of [1, 200, 700, 5000]) {
+    for (const block of [1, 200, 701, 5000]) {
       expect(await verifyBytes(exported, inWorkers(block))).toEqual(alone);
       expect(await verify.verifyExport(join(dir, 'log.jsonl'), inWorkers(block))).toEqual(alone);
     }
@@ -108,6 +109,26 @@ describe('an export checked in worker threads', () => {
           const alone = await verifyBytes(changed, inThread);
           expect(alone.ok).toBe(false);
           expect(await verifyBytes(changed, inWorkers(block))).toEqual(alone);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  test('gives the same answer whatever the chunks the stream brings, lines split across them', async () => {
+    const headerLength = exported.indexOf(0x0a) + 1;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 1, max: exported.length - 1 }), { maxLength: 40 }),
+        fc.option(fc.integer({ min: headerLength, max: exported.length - 1 }), { nil: undefined }),
+        fc.integer({ min: 1, max: 3000 }),
+        async (cuts, tamperAt, block) => {
+          const bytes = Buffer.from(exported);
+          if (tamperAt !== undefined) bytes[tamperAt] = (bytes[tamperAt] as number) ^ 0x01;
+          const bounds = [0, ...[...cuts].sort((a, b) => a - b), bytes.length];
+          const chunks = bounds.slice(1).map((end, k) => bytes.subarray(bounds[k], end));
+          const alone = await verifyBytes(bytes, inThread);
+          expect(await verify.verifyExport(Readable.from(chunks), inWorkers(block))).toEqual(alone);
         },
       ),
       { numRuns: 60 },
