@@ -18,6 +18,8 @@ const ROOT = new URL('../../', import.meta.url);
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 const SAMPLES = Number(process.env.VIGIL_BENCH_WARNINGS ?? 200);
 const BACKGROUND_RATE = 500;
+/** Extra Node flags for the server, e.g. `--cpu-prof` (as in the HTTP benchmark). */
+const SERVER_NODE_ARGS = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -41,7 +43,7 @@ export async function runWarningBench(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-warning-bench-'));
   const child = spawn(
     process.execPath,
-    [new URL('bin/vigil.js', ROOT).pathname, 'serve', '--data', dir, '--port', '0'],
+    [...SERVER_NODE_ARGS, new URL('bin/vigil.js', ROOT).pathname, 'serve', '--data', dir, '--port', '0'],
     {
       env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, VIGIL_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
