@@ -140,14 +140,20 @@ export class FadingSeries {
     const t0 = this.#t0;
     if (Number.isNaN(t0) || T < t0 || T < this.#maxAt) return undefined;
     const delta = Math.expm1((-(T - t0) / MS_PER_HOUR / this.halfLifeHours) * Math.LN2);
-    if (Math.abs(delta) * this.#maxR > MAX_X) return undefined;
-    return { logA: series(this.#a, delta), logB: series(this.#b, delta) };
+    // Written so that NaN refuses too.
+    if (!(Math.abs(delta) * this.#maxR <= MAX_X)) return undefined;
+    const logA = series(this.#a, delta);
+    const logB = series(this.#b, delta);
+    // A channel near 0 can make r^4 overflow, and its removal Inf - Inf: weigh every report then.
+    return Number.isFinite(logA) && Number.isFinite(logB) ? { logA, logB } : undefined;
   }
 
   #addTerms(side: Side, c: number, logC: number, sign: 1 | -1): void {
     side.base += sign * logC;
     const r = 1 - 0.5 / c;
+    // maxR never falls (removals included), so sums that once overflowed stay refused.
     this.#maxR = Math.max(this.#maxR, Math.abs(r));
+    if (!Number.isFinite(r ** TERMS)) this.#maxR = Infinity;
     let power = r;
     for (let m = 0; m < TERMS; m++) {
       side.powers[m]! += sign * power;

@@ -119,8 +119,9 @@ export class IncrementalAssessor {
     const words = this.#words.get(old);
     const index = words?.findIndex((r) => r.id === old.id) ?? -1;
     if (words !== undefined && index >= 0) words[index] = corrected;
-    if (this.#latest.get(old)?.id !== old.id) return;
-    this.#count(old, -1);
+    const counted = this.#latest.get(old);
+    if (counted?.id !== old.id) return;
+    this.#count(counted, -1); // the stored object: the fading indicator's reports are keyed by it
     this.#latest.set(corrected, corrected);
     this.#count(corrected, +1);
   }

@@ -33,20 +33,38 @@ export type PoolBlock = EventBlock | RangeBlock;
  * events at or below the head never change, so ranges read at different times fit together.
  */
 export class RangeReader {
-  private readonly statements = new Map<string, { db: Database.Database; range: Statement<[number, number], unknown[]> }>();
+  private readonly statements = new Map<
+    string,
+    { db: Database.Database; range: Statement<[number, number], unknown[]>; nth: Statement<[number, number], { seq: number }> }
+  >();
 
-  /** The records of `block`, in seq order, each member as stored (whatever its type). */
-  read(block: RangeBlock): EventRecord[] {
-    let entry = this.statements.get(block.file);
+  #open(file: string) {
+    let entry = this.statements.get(file);
     if (entry === undefined) {
-      const db = new Database(block.file, { readonly: true, fileMustExist: true });
+      const db = new Database(file, { readonly: true, fileMustExist: true });
       const range = db
         .prepare<[number, number], unknown[]>('SELECT seq, id, at, type, stream, actor, data, prev, hash FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq')
         .raw(true);
-      entry = { db, range };
-      this.statements.set(block.file, entry);
+      const nth = db.prepare<[number, number], { seq: number }>('SELECT seq FROM events WHERE seq >= ? ORDER BY seq LIMIT 1 OFFSET ?');
+      entry = { db, range, nth };
+      this.statements.set(file, entry);
     }
-    const rows = entry.range.all(block.startSeq, block.endSeq);
+    return entry;
+  }
+
+  /**
+   * The seq of the `rows`-th event at or after seq `from` in `file` (so that a range holds that
+   * many stored events however the seqs run: an edited store may have gaps, or one huge seq),
+   * or undefined when fewer remain.
+   */
+  endOfRange(file: string, from: number, rows: number): number | undefined {
+    const seq: unknown = this.#open(file).nth.get(from, rows - 1)?.seq;
+    return typeof seq === 'number' ? seq : undefined;
+  }
+
+  /** The records of `block`, in seq order, each member as stored (whatever its type). */
+  read(block: RangeBlock): EventRecord[] {
+    const rows = this.#open(block.file).range.all(block.startSeq, block.endSeq);
     const records: EventRecord[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const [seq, id, at, type, stream, actor, data, prev, hash] = rows[i] as unknown[];

@@ -21,7 +21,7 @@ import { GENESIS_PREV } from './event.js';
 import type { EventRecord } from './event.js';
 import type { EventLog } from './event-log.js';
 import { keyIdOf, publicKeyFromPem } from './signing-key.js';
-import { defaultCallerTurns, defaultThreads, OrderedBlocks, PARALLEL_DEFAULTS, VerifyPool } from './verify-pool.js';
+import { defaultCallerTurns, defaultThreads, OrderedBlocks, PARALLEL_DEFAULTS, RangeReader, VerifyPool } from './verify-pool.js';
 import type { ParallelOptions, RangeBlock } from './verify-pool.js';
 
 export type { HeadClaim, VerifyResult } from './chain-verifier.js';
@@ -106,7 +106,7 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
     return true;
   };
   const parallel = options.parallel;
-  const pageSize = parallel?.blockRecords ?? PARALLEL_DEFAULTS.blockRecords;
+  const pageSize = Math.max(1, Math.floor(parallel?.blockRecords ?? PARALLEL_DEFAULTS.blockRecords));
   const head = (await log.head())?.seq ?? 0;
   const file = log.databaseFile;
   const started = startPool(verifier, options, head, parallel?.minEvents ?? PARALLEL_DEFAULTS.minEvents, file === undefined);
@@ -117,7 +117,9 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
   const inFlight = (started.threads + started.callerTurns) * BLOCKS_IN_FLIGHT_PER_THREAD;
   if (file !== undefined) {
     // Ranges up to the head, each read by whoever checks it; a range checked here event by
-    // event (one that failed or did not join) is read through the log, as in one thread.
+    // event (one that failed or did not join) is read through the log, as in one thread. Each
+    // range holds pageSize stored events, wherever their seqs lie.
+    const planner = new RangeReader();
     try {
       const blocks = new OrderedBlocks<RangeBlock>(
         verifier,
@@ -129,13 +131,16 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
         inFlight,
       );
       let going = true;
-      for (let startSeq = 1; going && startSeq <= head; startSeq += pageSize) {
-        going = await blocks.submit({ startSeq, endSeq: Math.min(head, startSeq + pageSize - 1), file });
+      for (let startSeq = 1; going && startSeq <= head; ) {
+        const endSeq = Math.min(head, planner.endOfRange(file, startSeq, pageSize) ?? head);
+        going = await blocks.submit({ startSeq, endSeq, file });
+        startSeq = endSeq + 1;
       }
       if (going) going = await blocks.settle();
       // What was appended since the head was read, in this thread.
       if (going) for await (const page of log.readRecords({ from: head + 1 }, pageSize)) if (!pushAll(page)) break;
     } finally {
+      planner.close();
       await started.pool.close();
     }
     return verifier.finish();
@@ -214,7 +219,7 @@ export async function verifyExport(
     return true;
   };
 
-  const blockBytes = parallel?.blockBytes ?? PARALLEL_DEFAULTS.blockBytes;
+  const blockBytes = Math.max(1, Math.floor(parallel?.blockBytes ?? PARALLEL_DEFAULTS.blockBytes));
   let started: ReturnType<typeof startPool>;
   let blocks: OrderedBlocks<{ startSeq: number; lines: Buffer }> | undefined;
   let nextSeq = 0;

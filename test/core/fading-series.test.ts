@@ -184,3 +184,32 @@ describe('IncrementalAssessor with reports arriving milliseconds apart', () => {
     );
   });
 });
+
+describe('IncrementalAssessor at the edges the series must refuse', () => {
+  it('weighs every report when a near-certain channel made the sums overflow, even going back in time', () => {
+    const problem = calmOrAttack();
+    const assessor = new IncrementalAssessor(problem);
+    const r1 = makeReport({ id: 'r1', indicator: 'z', observed: 'present', at: new Date(T0).toISOString(), sensitivity: 1e-100, falseAlarmRate: 0.1 }, problem);
+    const r2 = makeReport({ id: 'r2', indicator: 'z', observed: 'present', at: new Date(T0 - HOUR).toISOString(), sensitivity: 0.9, falseAlarmRate: 0.1 }, problem);
+    assessor.add(r1);
+    assessor.evaluate(T0);
+    assessor.retract(r1);
+    assessor.evaluate(T0 + HOUR);
+    assessor.add(r2);
+    const actual = assessor.evaluate(T0).pDangerous;
+    expect(relClose(actual, assessJson(problem, [r2], { at: T0 }).pDangerous)).toBe(true);
+  });
+
+  it('replaces a counted report named by an equal copy, as by the stored object', () => {
+    const problem = calmOrAttack();
+    const assessor = new IncrementalAssessor(problem);
+    const r1 = makeReport({ id: 'r1', indicator: 'z', observed: 'present', at: new Date(T0).toISOString(), reliability: 'A', credibility: '1' }, problem);
+    assessor.add(r1);
+    assessor.evaluate(T0 + HOUR);
+    const corrected = { ...r1, reliability: 'F' as const, credibility: '6' as const };
+    assessor.replace({ ...r1 }, corrected);
+    for (const T of [T0 + HOUR, T0 + HOUR + 1, T0 + 3 * HOUR]) {
+      expect(relClose(assessor.evaluate(T).pDangerous, assessJson(problem, [corrected], { at: T }).pDangerous)).toBe(true);
+    }
+  });
+});
