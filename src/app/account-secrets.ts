@@ -3,7 +3,8 @@
  * token secrets, and the SHA-256 under which a session or token secret is stored. Nothing here
  * keeps a secret; nothing here touches the database.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../log/event.js';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 
 /** Algorithm.Argon2id, an ambient const enum member that verbatimModuleSyntax cannot read. */
@@ -43,7 +44,7 @@ export function isSecretShaped(text: string): boolean {
 
 /** Lowercase hex SHA-256 of a secret: what the tables keep instead of it. */
 export function secretHash(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }
 
 /** True when two hex hashes are equal, in time independent of where they differ. */

@@ -3,7 +3,6 @@
  * events (define a problem, record reports, retract or regrade one). Opened on SQLite in a data
  * directory, or on PostgreSQL when a database URL is given.
  */
-import { createHash } from 'node:crypto';
 import { snapshotAt } from '../core/assess.js';
 import { nextLevelIndex } from '../core/levels.js';
 import { VigilError, isVigilError } from '../core/errors.js';
@@ -11,6 +10,7 @@ import type { Grades } from '../core/corrections.js';
 import { formatIssue, type Issue } from '../core/issues.js';
 import type { Problem, Report } from '../core/model.js';
 import { validateProblem } from '../core/problem-schema.js';
+import { sha256Hex } from '../log/event.js';
 import type { StoredEvent } from '../log/event.js';
 import type { EventLog, NewEvent } from '../log/event-log.js';
 import { encodeJcs } from '../log/jcs.js';
@@ -339,7 +339,7 @@ export class Store {
       // A live retry is the same report when everything the sender said is the same; the
       // server's own receive time is not part of what the sender said.
       const { received: _received, ...said } = wire;
-      const fingerprint = sha256(encodeJcs({ report: said, classification: data.classification, compartments: data.compartments }));
+      const fingerprint = sha256Hex(encodeJcs({ report: said, classification: data.classification, compartments: data.compartments }));
       return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: asEventData(data), dedupe: { key, fingerprint } };
     });
     try {
@@ -436,10 +436,6 @@ export class Store {
 /** An event payload interface as the log's plain-JSON record type (the shapes are plain JSON). */
 function asEventData<T extends object>(data: T): Readonly<Record<string, unknown>> {
   return data as unknown as Readonly<Record<string, unknown>>;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /**
