@@ -116,6 +116,13 @@ export interface EventLog {
   head(): Promise<LogHead | undefined>;
 
   /**
+   * The lowest seq stored, or undefined for an empty log: 1 for every log Vigil wrote. Reads
+   * start at seq 1, so an event stored below it (put there by hand) is seen only through this,
+   * which verification asks.
+   */
+  lowestSeq(): Promise<number | undefined>;
+
+  /**
    * The SQLite database file holding the log, where there is one: other threads may open it
    * read-only and read the events up to `head()` themselves (parallel verification does).
    */

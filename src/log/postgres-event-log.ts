@@ -321,6 +321,13 @@ class PostgresEventLog implements EventLog {
     return row === undefined ? undefined : { seq: Number(row.seq), hash: row.hash, at: row.at };
   }
 
+  async lowestSeq(): Promise<number | undefined> {
+    this.check();
+    const { rows } = await this.pool.query<{ seq: string | null }>(`SELECT min(seq) AS seq FROM ${this.schema}.events`);
+    const seq = rows[0]?.seq;
+    return seq === null || seq === undefined ? undefined : Number(seq);
+  }
+
   async publicKeys(): Promise<Record<string, string>> {
     this.check();
     const { rows } = await this.pool.query<{ key_id: string; public_key: string }>(

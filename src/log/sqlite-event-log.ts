@@ -128,6 +128,7 @@ class SqliteEventLog implements EventLog {
     readonly insertKeys: Statement<unknown[]>;
     readonly findKey: Statement<[string], StoredDedupe>;
     readonly tail: Statement<[], LogHead>;
+    readonly lowest: Statement<[], { seq: number | null }>;
     readonly firstAt: Statement<[], { at: string }>;
     readonly lastCheckpoint: Statement<[], { seq: number; at: string }>;
     readonly bySeq: Statement<[number], EventRecord>;
@@ -155,6 +156,7 @@ class SqliteEventLog implements EventLog {
       insertKeys: db.prepare(`INSERT INTO event_dedupe (key, fingerprint, seq) VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?)').join(', ')}`),
       findKey: db.prepare('SELECT fingerprint, seq FROM event_dedupe WHERE key = ?'),
       tail: db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1'),
+      lowest: db.prepare('SELECT min(seq) AS seq FROM events'),
       firstAt: db.prepare('SELECT at FROM events WHERE seq = 1'),
       lastCheckpoint: db.prepare(
         `SELECT seq, at FROM events WHERE type = '${CHECKPOINT_TYPE}' ORDER BY seq DESC LIMIT 1`,
@@ -326,6 +328,12 @@ class SqliteEventLog implements EventLog {
     if (tail === undefined || tail.seq <= visible) return tail;
     const record = this.statements.bySeq.get(visible);
     return record === undefined ? undefined : { seq: record.seq, hash: record.hash, at: record.at };
+  }
+
+  async lowestSeq(): Promise<number | undefined> {
+    this.check();
+    const seq: unknown = this.statements.lowest.get()?.seq;
+    return typeof seq === 'number' ? seq : undefined;
   }
 
   /** The last seq reads may show: before this log's first append still being flushed. */

@@ -100,6 +100,11 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
       : options.trustedPublicKeys.map((pem) => [undefined, pem]);
   const keys = keyMap(pems);
   if ('problem' in keys) return { ok: false, seq: 0, reason: keys.problem };
+  // Reads start at seq 1: an event stored below it would otherwise go unseen.
+  const lowest = await log.lowestSeq();
+  if (lowest !== undefined && lowest < 1) {
+    return { ok: false, seq: lowest, reason: `an event is stored at seq ${lowest}, before seq 1: an event was inserted` };
+  }
   const verifier = new ChainVerifier(1, undefined, GENESIS_PREV, keys.keys, options.head);
   const pushAll = (records: readonly EventRecord[]): boolean => {
     for (const record of records) if (!verifier.pushRecord(record)) return false;

@@ -441,6 +441,13 @@ describeEachAdapter('event log contract', (adapter) => {
       expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 8 });
     });
 
+    test.each([0, -3])('an event stored at seq %i, before seq 1, fails there', async (seq) => {
+      const forged = { ...(original[1] as EventRecord), seq, id: '018f0000-0000-7000-8000-0000000000aa' };
+      await store.raw.replaceAll([forged, ...original]);
+      expect(await store.log.lowestSeq()).toBe(seq);
+      expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq, reason: expect.stringContaining('before seq 1') });
+    });
+
     test('deleting an event fails at its seq', async () => {
       await store.raw.replaceAll(original.filter((r) => r.seq !== 3));
       expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 3 });

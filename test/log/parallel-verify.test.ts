@@ -235,6 +235,7 @@ describe('a live store checked in worker threads', () => {
       // span of seqs up to a head of 10^12 would take hours to plan and check).
       (db) => db.prepare("INSERT INTO events SELECT 1000000000000, 'x', at, type, stream, actor, data, prev, hash FROM events WHERE seq = 12").run(),
       (db) => db.prepare("UPDATE events SET seq = 900000000 WHERE seq = 44").run(),
+      (db) => db.prepare("INSERT INTO events SELECT -5, 'y', at, type, stream, actor, data, prev, hash FROM events WHERE seq = 3").run(),
     ];
     for (const [k, edit] of edits.entries()) {
       const dataDir = tampered(edit);
