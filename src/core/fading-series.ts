@@ -61,7 +61,10 @@ export class FadingSeries {
    * (ms). Returns log A_j and log B_j at t0, computed exactly as spec section 2.2 says (reports
    * from the future weigh 1); the sums are kept only when no report is from the future.
    */
-  take(t0: number, reports: Iterable<{ readonly at: number; readonly terms: LikelihoodTerms }>): { logA: number; logB: number } {
+  take(
+    t0: number,
+    reports: Iterable<{ readonly at: number; readonly terms: LikelihoodTerms }>,
+  ): { logA: number; logB: number } {
     const a = this.#a;
     const b = this.#b;
     a.base = 0;

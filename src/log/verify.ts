@@ -7,8 +7,9 @@
  * Both sources go through one `ChainVerifier`: export lines are scanned whole; a live store's
  * records are checked column by column, its data text as stored, so an edit made in the
  * database is seen as such, and at the same seq as in its export. A large input is checked in
- * blocks by worker threads and the blocks joined in order (`verify-pool.ts`), with the same
- * answer as in one thread.
+ * blocks by worker threads (and, on their turns, the calling thread) and the blocks joined in
+ * order (`verify-pool.ts`), with the same answer as in one thread; a SQLite store's blocks are
+ * ranges of seqs each checker reads from the file itself.
  */
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
@@ -21,7 +22,14 @@ import { GENESIS_PREV } from './event.js';
 import type { EventRecord } from './event.js';
 import type { EventLog } from './event-log.js';
 import { keyIdOf, publicKeyFromPem } from './signing-key.js';
-import { defaultCallerTurns, defaultThreads, OrderedBlocks, PARALLEL_DEFAULTS, RangeReader, VerifyPool } from './verify-pool.js';
+import {
+  defaultCallerTurns,
+  defaultThreads,
+  OrderedBlocks,
+  PARALLEL_DEFAULTS,
+  RangeReader,
+  VerifyPool,
+} from './verify-pool.js';
 import type { ParallelOptions, RangeBlock } from './verify-pool.js';
 
 export type { HeadClaim, VerifyResult } from './chain-verifier.js';
@@ -103,7 +111,11 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
   // Reads start at seq 1: an event stored below it would otherwise go unseen.
   const lowest = await log.lowestSeq();
   if (lowest !== undefined && lowest < 1) {
-    return { ok: false, seq: lowest, reason: `an event is stored at seq ${lowest}, before seq 1: an event was inserted` };
+    return {
+      ok: false,
+      seq: lowest,
+      reason: `an event is stored at seq ${lowest}, before seq 1: an event was inserted`,
+    };
   }
   const verifier = new ChainVerifier(1, undefined, GENESIS_PREV, keys.keys, options.head);
   const pushAll = (records: readonly EventRecord[]): boolean => {
@@ -114,38 +126,38 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
   const pageSize = Math.max(1, Math.floor(parallel?.blockRecords ?? PARALLEL_DEFAULTS.blockRecords));
   const head = (await log.head())?.seq ?? 0;
   const file = log.databaseFile;
-  const started = startPool(verifier, options, head, parallel?.minEvents ?? PARALLEL_DEFAULTS.minEvents, file === undefined);
+  const started = startPool(
+    verifier,
+    options,
+    head,
+    parallel?.minEvents ?? PARALLEL_DEFAULTS.minEvents,
+    file === undefined,
+  );
   if (started === undefined) {
     for await (const page of log.readRecords({}, pageSize)) if (!pushAll(page)) break;
     return verifier.finish();
   }
   const inFlight = (started.threads + started.callerTurns) * BLOCKS_IN_FLIGHT_PER_THREAD;
   if (file !== undefined) {
-    // Ranges up to the head, each read by whoever checks it; a range checked here event by
-    // event (one that failed or did not join) is read through the log, as in one thread. Each
-    // range holds pageSize stored events, wherever their seqs lie.
-    const planner = new RangeReader();
     try {
-      const blocks = new OrderedBlocks<RangeBlock>(
-        verifier,
-        started.pool,
-        async (block) => {
-          for await (const page of log.readRecords({ from: block.startSeq, to: block.endSeq }, pageSize)) if (!pushAll(page)) return false;
-          return true;
-        },
-        inFlight,
+      await checkRanges(
+        log,
+        file,
+        head,
+        pageSize,
+        new OrderedBlocks<RangeBlock>(
+          verifier,
+          started.pool,
+          async (block) => {
+            for await (const page of log.readRecords({ from: block.startSeq, to: block.endSeq }, pageSize))
+              if (!pushAll(page)) return false;
+            return true;
+          },
+          inFlight,
+        ),
+        pushAll,
       );
-      let going = true;
-      for (let startSeq = 1; going && startSeq <= head; ) {
-        const endSeq = Math.min(head, planner.endOfRange(file, startSeq, pageSize) ?? head);
-        going = await blocks.submit({ startSeq, endSeq, file });
-        startSeq = endSeq + 1;
-      }
-      if (going) going = await blocks.settle();
-      // What was appended since the head was read, in this thread.
-      if (going) for await (const page of log.readRecords({ from: head + 1 }, pageSize)) if (!pushAll(page)) break;
     } finally {
-      planner.close();
       await started.pool.close();
     }
     return verifier.finish();
@@ -172,6 +184,37 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
 }
 
 /**
+ * Checks a SQLite store's events up to `head` in ranges that whoever checks them reads from
+ * `file` itself; a range checked here event by event (one that failed or did not join) is read
+ * through the log, as in one thread. Each range holds `pageSize` stored events wherever their
+ * seqs lie (a forged huge seq makes no empty ranges). What was appended after `head` was read is
+ * checked last, in this thread.
+ */
+async function checkRanges(
+  log: EventLog,
+  file: string,
+  head: number,
+  pageSize: number,
+  blocks: OrderedBlocks<RangeBlock>,
+  pushAll: (records: readonly EventRecord[]) => boolean,
+): Promise<void> {
+  const planner = new RangeReader();
+  try {
+    let going = true;
+    for (let startSeq = 1; going && startSeq <= head;) {
+      const endSeq = Math.min(head, planner.endOfRange(file, startSeq, pageSize) ?? head);
+      going = await blocks.submit({ startSeq, endSeq, file });
+      startSeq = endSeq + 1;
+    }
+    if (going) going = await blocks.settle();
+    if (going)
+      for await (const page of log.readRecords({ from: head + 1 }, pageSize)) if (!pushAll(page)) break;
+  } finally {
+    planner.close();
+  }
+}
+
+/**
  * Verifies an export (spec section 3): a file path or a readable byte stream. Reads it in
  * chunks, so any length takes constant memory. A bad header fails at seq 0; bytes that are
  * not UTF-8 fail at the line's seq. Checkpoint keys: `options.trustedPublicKeys`, else the
@@ -183,8 +226,7 @@ export async function verifyExport(
 ): Promise<VerifyResult> {
   // Export lines go to worker threads in blocks once the header is read, when the input is large.
   const parallel = options.parallel;
-  const size =
-    typeof source === 'string' ? (await stat(source)).size : parallel === undefined ? 0 : Infinity;
+  const size = typeof source === 'string' ? (await stat(source)).size : parallel === undefined ? 0 : Infinity;
   const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   let verifier: ChainVerifier | undefined;
   let headerFailure: VerifyResult | undefined;
@@ -247,7 +289,8 @@ export async function verifyExport(
     }
     if (blocks === undefined) return feed(rest);
     while (rest.length > 0) {
-      const end = rest.length > blockBytes ? rest.indexOf(0x0a, blockBytes - 1) + 1 || rest.length : rest.length;
+      const end =
+        rest.length > blockBytes ? rest.indexOf(0x0a, blockBytes - 1) + 1 || rest.length : rest.length;
       const lines = rest.subarray(0, end);
       rest = rest.subarray(end);
       if (!(await blocks.submit({ startSeq: nextSeq, lines }))) return false;

@@ -19,7 +19,11 @@ interface Weighed {
 }
 
 /** What weighing every report at T gives (spec section 2.2), summed plainly. */
-function weighAll(reports: readonly Weighed[], T: number, halfLifeHours: number): { logA: number; logB: number } {
+function weighAll(
+  reports: readonly Weighed[],
+  T: number,
+  halfLifeHours: number,
+): { logA: number; logB: number } {
   let logA = 0;
   let logB = 0;
   for (const { at, terms } of reports) {
@@ -30,7 +34,8 @@ function weighAll(reports: readonly Weighed[], T: number, halfLifeHours: number)
   return { logA, logB };
 }
 
-const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
+const close = (a: number, b: number): boolean =>
+  Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
 
 const weighedArb = (maxAgeHours: number): fc.Arbitrary<Weighed> =>
   fc
@@ -176,7 +181,9 @@ describe('IncrementalAssessor with reports arriving milliseconds apart', () => {
             const actual = assessor.evaluate(T);
             const expected = assessJson(problem, added, { at: T });
             expect(relClose(actual.pDangerous, expected.pDangerous)).toBe(true);
-            problem.hypotheses.forEach((h, i) => expect(relClose(actual.posterior[i]!, expected.posterior[h.id]!)).toBe(true));
+            problem.hypotheses.forEach((h, i) =>
+              expect(relClose(actual.posterior[i]!, expected.posterior[h.id]!)).toBe(true),
+            );
           }
         });
       }),
@@ -189,8 +196,28 @@ describe('IncrementalAssessor at the edges the series must refuse', () => {
   it('weighs every report when a near-certain channel made the sums overflow, even going back in time', () => {
     const problem = calmOrAttack();
     const assessor = new IncrementalAssessor(problem);
-    const r1 = makeReport({ id: 'r1', indicator: 'z', observed: 'present', at: new Date(T0).toISOString(), sensitivity: 1e-100, falseAlarmRate: 0.1 }, problem);
-    const r2 = makeReport({ id: 'r2', indicator: 'z', observed: 'present', at: new Date(T0 - HOUR).toISOString(), sensitivity: 0.9, falseAlarmRate: 0.1 }, problem);
+    const r1 = makeReport(
+      {
+        id: 'r1',
+        indicator: 'z',
+        observed: 'present',
+        at: new Date(T0).toISOString(),
+        sensitivity: 1e-100,
+        falseAlarmRate: 0.1,
+      },
+      problem,
+    );
+    const r2 = makeReport(
+      {
+        id: 'r2',
+        indicator: 'z',
+        observed: 'present',
+        at: new Date(T0 - HOUR).toISOString(),
+        sensitivity: 0.9,
+        falseAlarmRate: 0.1,
+      },
+      problem,
+    );
     assessor.add(r1);
     assessor.evaluate(T0);
     assessor.retract(r1);
@@ -203,13 +230,25 @@ describe('IncrementalAssessor at the edges the series must refuse', () => {
   it('replaces a counted report named by an equal copy, as by the stored object', () => {
     const problem = calmOrAttack();
     const assessor = new IncrementalAssessor(problem);
-    const r1 = makeReport({ id: 'r1', indicator: 'z', observed: 'present', at: new Date(T0).toISOString(), reliability: 'A', credibility: '1' }, problem);
+    const r1 = makeReport(
+      {
+        id: 'r1',
+        indicator: 'z',
+        observed: 'present',
+        at: new Date(T0).toISOString(),
+        reliability: 'A',
+        credibility: '1',
+      },
+      problem,
+    );
     assessor.add(r1);
     assessor.evaluate(T0 + HOUR);
     const corrected = { ...r1, reliability: 'F' as const, credibility: '6' as const };
     assessor.replace({ ...r1 }, corrected);
     for (const T of [T0 + HOUR, T0 + HOUR + 1, T0 + 3 * HOUR]) {
-      expect(relClose(assessor.evaluate(T).pDangerous, assessJson(problem, [corrected], { at: T }).pDangerous)).toBe(true);
+      expect(
+        relClose(assessor.evaluate(T).pDangerous, assessJson(problem, [corrected], { at: T }).pDangerous),
+      ).toBe(true);
     }
   });
 });
