@@ -10,15 +10,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import type { BenchResult } from './measure.js';
+import { SERVER_NODE_ARGS, type BenchResult } from './measure.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const PROBLEM = readFileSync(new URL('test/fixtures/tiny-problem.yaml', ROOT), 'utf8');
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 const SECONDS = Number(process.env.VIGIL_BENCH_SECONDS ?? 10);
 const CONNECTIONS = 16;
-/** Extra Node flags for the server children, e.g. `--cpu-prof` to see where a request's time goes. */
-const SERVER_NODE_ARGS = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 
 interface Child {
   readonly process: ChildProcess;

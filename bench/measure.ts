@@ -7,6 +7,14 @@ export interface BenchResult {
   target?: string;
 }
 
+/**
+ * Extra Node flags for the server processes the benchmarks start, from VIGIL_BENCH_NODE_ARGS
+ * (space-separated), e.g. `--cpu-prof --cpu-prof-dir=DIR` to see where a request's time goes.
+ */
+export const SERVER_NODE_ARGS: readonly string[] = (process.env.VIGIL_BENCH_NODE_ARGS ?? '')
+  .split(' ')
+  .filter((arg) => arg !== '');
+
 /** Milliseconds taken by `fn`. */
 export function time(fn: () => void): number {
   const start = process.hrtime.bigint();

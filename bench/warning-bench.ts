@@ -12,14 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { parse as parseYaml } from 'yaml';
-import type { BenchResult } from './measure.js';
+import { SERVER_NODE_ARGS, type BenchResult } from './measure.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 const SAMPLES = Number(process.env.VIGIL_BENCH_WARNINGS ?? 200);
 const BACKGROUND_RATE = 500;
-/** Extra Node flags for the server, e.g. `--cpu-prof` (as in the HTTP benchmark). */
-const SERVER_NODE_ARGS = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;

@@ -80,6 +80,7 @@ export class FadingSeries {
     let fromTheFuture = false;
     for (const { at, terms } of reports) {
       this.#reports++;
+      this.#maxAt = Math.max(this.#maxAt, at);
       const ageHours = (t0 - at) / MS_PER_HOUR;
       if (!(ageHours > 0)) {
         // Weight 1: the unfaded likelihoods. At age exactly 0 this is also the series' value.
@@ -90,7 +91,6 @@ export class FadingSeries {
           this.#addTerms(a, terms.a, Math.log(terms.a), +1);
           this.#addTerms(b, terms.b, Math.log(terms.b), +1);
         }
-        this.#maxAt = Math.max(this.#maxAt, at);
         continue;
       }
       const x = (-ageHours / this.halfLifeHours) * Math.LN2;
@@ -104,7 +104,6 @@ export class FadingSeries {
       logB += lB;
       this.#addTerms(a, cA, lA, +1);
       this.#addTerms(b, cB, lB, +1);
-      this.#maxAt = Math.max(this.#maxAt, at);
     }
     this.#t0 = fromTheFuture ? Number.NaN : t0;
     return { logA, logB };

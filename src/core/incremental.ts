@@ -42,9 +42,14 @@ export class IncrementalAssessor {
    * Counted reports on fading indicators, by indicator, to re-weigh them at a new instant: each
    * with what its weighing needs (when it was observed, its unfaded likelihoods).
    */
-  readonly #fading = new Map<number, Map<Report, { readonly at: number; readonly terms: LikelihoodTerms }>>();
-  /** Per fading indicator, the sums that re-weigh its reports shortly after the last full re-weighing. */
-  readonly #series = new Map<number, FadingSeries>();
+  readonly #fading = new Map<
+    number,
+    {
+      readonly reports: Map<Report, { readonly at: number; readonly terms: LikelihoodTerms }>;
+      /** The sums that re-weigh them shortly after their last full re-weighing. */
+      readonly series: FadingSeries;
+    }
+  >();
   /** log π_i + Σ_j term_j, valid at #at. */
   #logWeights: Float64Array;
   /** The instant the fading indicators' sums are weighed at. */
@@ -69,8 +74,7 @@ export class IncrementalAssessor {
     this.#logWeights = Float64Array.from(this.#compiled.logPriors);
     this.#compiled.halfLifeHours.forEach((h, j) => {
       if (h === undefined) return;
-      this.#fading.set(j, new Map());
-      this.#series.set(j, new FadingSeries(h));
+      this.#fading.set(j, { reports: new Map(), series: new FadingSeries(h) });
     });
   }
 
@@ -163,9 +167,8 @@ export class IncrementalAssessor {
    */
   #reweigh(at: number): void {
     this.#at = at;
-    for (const [j, reports] of this.#fading) {
+    for (const [j, { reports, series }] of this.#fading) {
       if (reports.size === 0) continue;
-      const series = this.#series.get(j)!;
       const { logA, logB } = series.weigh(at) ?? series.take(at, reports.values());
       this.#logA[j] = logA;
       this.#logB[j] = logB;
@@ -178,11 +181,17 @@ export class IncrementalAssessor {
     const j = e.indicator;
     const fading = this.#fading.get(j);
     if (fading !== undefined) {
-      const terms = sign > 0 ? likelihoodTerms(reportChannel(report), report.observed) : fading.get(report)?.terms;
-      if (sign > 0) fading.set(report, { at: report.at, terms: terms! });
-      else fading.delete(report);
-      if (terms !== undefined) this.#series.get(j)!.change(report.at, terms.a, terms.b, sign);
-      else this.#series.get(j)!.clear();
+      if (sign > 0) {
+        const terms = likelihoodTerms(reportChannel(report), report.observed);
+        fading.reports.set(report, { at: report.at, terms });
+        fading.series.change(report.at, terms.a, terms.b, +1);
+      } else {
+        const kept = fading.reports.get(report);
+        fading.reports.delete(report);
+        // Callers uncount the stored object; were it ever another, the sums could not be mended.
+        if (kept === undefined) fading.series.clear();
+        else fading.series.change(kept.at, kept.terms.a, kept.terms.b, -1);
+      }
     }
     this.#counts[j]! += sign;
     if (this.#counts[j] === 0) {

@@ -232,6 +232,11 @@ export class VerifyPool {
     });
   }
 
+  /** `RangeReader.endOfRange` on this pool's own reader: where the range from `from` ends. */
+  endOfRange(file: string, from: number, rows: number): number | undefined {
+    return this.reader.endOfRange(file, from, rows);
+  }
+
   /** Stops the workers; blocks not answered yet are left to the caller. */
   async close(): Promise<void> {
     this.reader.close();

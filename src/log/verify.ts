@@ -22,14 +22,7 @@ import { GENESIS_PREV } from './event.js';
 import type { EventRecord } from './event.js';
 import type { EventLog } from './event-log.js';
 import { keyIdOf, publicKeyFromPem } from './signing-key.js';
-import {
-  defaultCallerTurns,
-  defaultThreads,
-  OrderedBlocks,
-  PARALLEL_DEFAULTS,
-  RangeReader,
-  VerifyPool,
-} from './verify-pool.js';
+import { defaultCallerTurns, defaultThreads, OrderedBlocks, PARALLEL_DEFAULTS, VerifyPool } from './verify-pool.js';
 import type { ParallelOptions, RangeBlock } from './verify-pool.js';
 
 export type { HeadClaim, VerifyResult } from './chain-verifier.js';
@@ -62,12 +55,13 @@ function startPool(
   size: number,
   minimum: number,
   readingStore: boolean,
-): { pool: VerifyPool; threads: number; callerTurns: number } | undefined {
+): { pool: VerifyPool; inFlight: number } | undefined {
   const threads = options.parallel?.threads ?? defaultThreads(readingStore);
   if (threads <= 0 || size < minimum) return undefined;
   const callerTurns = options.parallel?.callerTurns ?? defaultCallerTurns(threads);
   const pool = VerifyPool.start(threads, verifier.blockSetup(), callerTurns);
-  return pool === undefined ? undefined : { pool, threads, callerTurns };
+  // Blocks submitted and not yet joined, at most: enough to keep every checker busy.
+  return pool === undefined ? undefined : { pool, inFlight: (threads + callerTurns) * BLOCKS_IN_FLIGHT_PER_THREAD };
 }
 
 /** Parses `SEQ:HASH` (seq >= 0, hash 64 lowercase hex). Returns undefined when malformed. */
@@ -137,26 +131,9 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
     for await (const page of log.readRecords({}, pageSize)) if (!pushAll(page)) break;
     return verifier.finish();
   }
-  const inFlight = (started.threads + started.callerTurns) * BLOCKS_IN_FLIGHT_PER_THREAD;
   if (file !== undefined) {
     try {
-      await checkRanges(
-        log,
-        file,
-        head,
-        pageSize,
-        new OrderedBlocks<RangeBlock>(
-          verifier,
-          started.pool,
-          async (block) => {
-            for await (const page of log.readRecords({ from: block.startSeq, to: block.endSeq }, pageSize))
-              if (!pushAll(page)) return false;
-            return true;
-          },
-          inFlight,
-        ),
-        pushAll,
-      );
+      await checkRanges(log, file, head, pageSize, verifier, started, pushAll);
     } finally {
       await started.pool.close();
     }
@@ -167,7 +144,7 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
       verifier,
       started.pool,
       (block) => pushAll(block.records),
-      inFlight,
+      started.inFlight,
     );
     let startSeq = 1;
     let going = true;
@@ -195,23 +172,28 @@ async function checkRanges(
   file: string,
   head: number,
   pageSize: number,
-  blocks: OrderedBlocks<RangeBlock>,
+  verifier: ChainVerifier,
+  { pool, inFlight }: { pool: VerifyPool; inFlight: number },
   pushAll: (records: readonly EventRecord[]) => boolean,
 ): Promise<void> {
-  const planner = new RangeReader();
-  try {
-    let going = true;
-    for (let startSeq = 1; going && startSeq <= head;) {
-      const endSeq = Math.min(head, planner.endOfRange(file, startSeq, pageSize) ?? head);
-      going = await blocks.submit({ startSeq, endSeq, file });
-      startSeq = endSeq + 1;
-    }
-    if (going) going = await blocks.settle();
-    if (going)
-      for await (const page of log.readRecords({ from: head + 1 }, pageSize)) if (!pushAll(page)) break;
-  } finally {
-    planner.close();
+  const blocks = new OrderedBlocks<RangeBlock>(
+    verifier,
+    pool,
+    async (block) => {
+      for await (const page of log.readRecords({ from: block.startSeq, to: block.endSeq }, pageSize))
+        if (!pushAll(page)) return false;
+      return true;
+    },
+    inFlight,
+  );
+  let going = true;
+  for (let startSeq = 1; going && startSeq <= head; ) {
+    const endSeq = Math.min(head, pool.endOfRange(file, startSeq, pageSize) ?? head);
+    going = await blocks.submit({ startSeq, endSeq, file });
+    startSeq = endSeq + 1;
   }
+  if (going) going = await blocks.settle();
+  if (going) for await (const page of log.readRecords({ from: head + 1 }, pageSize)) if (!pushAll(page)) break;
 }
 
 /**
@@ -226,7 +208,8 @@ export async function verifyExport(
 ): Promise<VerifyResult> {
   // Export lines go to worker threads in blocks once the header is read, when the input is large.
   const parallel = options.parallel;
-  const size = typeof source === 'string' ? (await stat(source)).size : parallel === undefined ? 0 : Infinity;
+  const size =
+    typeof source === 'string' ? (await stat(source)).size : parallel === undefined ? 0 : Infinity;
   const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   let verifier: ChainVerifier | undefined;
   let headerFailure: VerifyResult | undefined;
@@ -282,15 +265,13 @@ export async function verifyExport(
       if (ready === undefined) return false;
       started = startPool(ready, options, size, parallel?.minBytes ?? PARALLEL_DEFAULTS.minBytes, false);
       if (started !== undefined) {
-        const inFlight = (started.threads + started.callerTurns) * BLOCKS_IN_FLIGHT_PER_THREAD;
-        blocks = new OrderedBlocks(ready, started.pool, (block) => feed(block.lines), inFlight);
+        blocks = new OrderedBlocks(ready, started.pool, (block) => feed(block.lines), started.inFlight);
       }
       nextSeq = ready.nextSeq;
     }
     if (blocks === undefined) return feed(rest);
     while (rest.length > 0) {
-      const end =
-        rest.length > blockBytes ? rest.indexOf(0x0a, blockBytes - 1) + 1 || rest.length : rest.length;
+      const end = rest.length > blockBytes ? rest.indexOf(0x0a, blockBytes - 1) + 1 || rest.length : rest.length;
       const lines = rest.subarray(0, end);
       rest = rest.subarray(end);
       if (!(await blocks.submit({ startSeq: nextSeq, lines }))) return false;

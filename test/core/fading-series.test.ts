@@ -10,7 +10,7 @@ import { likelihoodTerms, type LikelihoodTerms } from '../../src/core/channel.js
 import { FadingSeries } from '../../src/core/fading-series.js';
 import { IncrementalAssessor } from '../../src/core/incremental.js';
 import type { Report } from '../../src/core/model.js';
-import { HOUR, T0, calmOrAttack, makeReport } from '../reference/build.js';
+import { HOUR, T0, calmOrAttack, iso, makeReport, sensor } from '../reference/build.js';
 import { relClose } from '../reference/compare.js';
 
 interface Weighed {
@@ -196,28 +196,9 @@ describe('IncrementalAssessor at the edges the series must refuse', () => {
   it('weighs every report when a near-certain channel made the sums overflow, even going back in time', () => {
     const problem = calmOrAttack();
     const assessor = new IncrementalAssessor(problem);
-    const r1 = makeReport(
-      {
-        id: 'r1',
-        indicator: 'z',
-        observed: 'present',
-        at: new Date(T0).toISOString(),
-        sensitivity: 1e-100,
-        falseAlarmRate: 0.1,
-      },
-      problem,
-    );
-    const r2 = makeReport(
-      {
-        id: 'r2',
-        indicator: 'z',
-        observed: 'present',
-        at: new Date(T0 - HOUR).toISOString(),
-        sensitivity: 0.9,
-        falseAlarmRate: 0.1,
-      },
-      problem,
-    );
+    // Sensor reports on z (spec 2.1's s and f given), at T0 and an hour before.
+    const r1 = makeReport(sensor('r1', 'z', 'present', 0, { sensitivity: 1e-100 }), problem);
+    const r2 = makeReport(sensor('r2', 'z', 'present', -1), problem);
     assessor.add(r1);
     assessor.evaluate(T0);
     assessor.retract(r1);
@@ -231,14 +212,7 @@ describe('IncrementalAssessor at the edges the series must refuse', () => {
     const problem = calmOrAttack();
     const assessor = new IncrementalAssessor(problem);
     const r1 = makeReport(
-      {
-        id: 'r1',
-        indicator: 'z',
-        observed: 'present',
-        at: new Date(T0).toISOString(),
-        reliability: 'A',
-        credibility: '1',
-      },
+      { id: 'r1', indicator: 'z', observed: 'present', at: iso(0), reliability: 'A', credibility: '1' },
       problem,
     );
     assessor.add(r1);
