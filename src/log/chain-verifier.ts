@@ -10,7 +10,7 @@ import { formatInstant, parseInstant } from '../core/instant.js';
 import { checkCheckpoint } from './checkpoint.js';
 import { CHECKPOINT_TYPE, encodeRecord, GENESIS_PREV, sha256Hex } from './event.js';
 import type { EventRecord } from './event.js';
-import { canonicalValueEnd, scanCanonicalObject } from './jcs-scanner.js';
+import { canonicalValueEnd, plainIntegerEnd, plainStringEnd, scanCanonicalObject } from './jcs-scanner.js';
 
 /** The outcome of a verification: all holds, or the first failing seq and what failed there. */
 export type VerifyResult =
@@ -58,6 +58,8 @@ const EVENT_MEMBERS = ['actor', 'at', 'data', 'hash', 'id', 'prev', 'seq', 'stre
 const HEX64 = /^[0-9a-f]{64}$/;
 const AT_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const LONE_SURROGATE = /\p{Cs}/u;
+/** The members of an event other than seq and data: strings. */
+const ENVELOPE_STRINGS = ['actor', 'at', 'hash', 'id', 'prev', 'stream', 'type'] as const;
 const QUOTE = 0x22;
 const CHECKPOINT_TYPE_JSON = JSON.stringify(CHECKPOINT_TYPE);
 
@@ -174,15 +176,17 @@ export class ChainVerifier {
   pushRecord(record: EventRecord): boolean {
     if (this.failure !== undefined) return false;
     const seq = this.expectedSeq;
-    for (const name of ['actor', 'at', 'hash', 'id', 'prev', 'stream', 'type'] as const) {
+    for (const name of ENVELOPE_STRINGS) {
       const value: unknown = record[name];
       if (typeof value !== 'string') return this.fail(seq, `${name} is not a string`);
       if (LONE_SURROGATE.test(value))
         return this.fail(seq, `not canonical JSON (RFC 8785): ${name} has a lone surrogate`);
     }
     if (typeof record.data !== 'string') return this.fail(seq, 'data is not an object');
-    const scan = scanCanonicalObject(record.data);
-    if (!scan.ok) {
+    // The common case without listing data's members; the full scan judges anything else.
+    const whole = record.data.charCodeAt(0) === 0x7b && canonicalValueEnd(record.data, 0, 1) === record.data.length;
+    const scan = whole ? undefined : scanCanonicalObject(record.data);
+    if (scan !== undefined && !scan.ok) {
       const reason =
         record.data.charCodeAt(0) === 0x7b
           ? `${scan.reason} in data at character ${scan.offset}`
@@ -397,7 +401,10 @@ function eventLineOffsets(line: string): number[] | undefined {
     const first = line.charCodeAt(at);
     const expected = i === DATA / 2 ? 0x7b : i === SEQ / 2 ? -1 : QUOTE;
     if (expected === -1 ? !(first >= 0x30 && first <= 0x39) : first !== expected) return undefined;
-    const end = canonicalValueEnd(line, at, 1);
+    // Strings without escapes and small whole numbers are checked on the spot; anything else
+    // (data, escapes, other numbers) by the scanner.
+    let end = expected === QUOTE ? plainStringEnd(line, at) : expected === -1 ? plainIntegerEnd(line, at) : -1;
+    if (end < 0) end = canonicalValueEnd(line, at, 1);
     if (end < 0) return undefined;
     offsets.push(at, end);
     at = end;

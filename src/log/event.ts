@@ -67,6 +67,17 @@ export function hashEvent(event: Omit<StoredEvent, 'hash'> & { readonly hash?: s
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** A string JSON writes as it is between quotes: no quote, backslash, control or surrogate. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it must not hold
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** JSON.stringify of a member of a record (a string, unless the store was edited). */
+function jsonString(value: unknown): string {
+  return typeof value === 'string' && PLAIN_STRING.test(value)
+    ? `"${value}"`
+    : (JSON.stringify(value) as string);
+}
+
 /**
  * The canonical (JCS) text of a record: with its `hash` member, the line an export holds; with
  * `withHash` false, the text whose SHA-256 is the hash. `data` is inserted as stored, so a
@@ -74,7 +85,7 @@ export function hashEvent(event: Omit<StoredEvent, 'hash'> & { readonly hash?: s
  * `canonicalize(event)` for every event the log writes.
  */
 export function encodeRecord(record: EventRecord, withHash = true): string {
-  const s = JSON.stringify;
+  const s = jsonString;
   return (
     '{"actor":' +
     s(record.actor) +

@@ -56,6 +56,33 @@ export function canonicalValueEnd(text: string, start: number, depth: number): n
   return scanner.valueEnd(depth);
 }
 
+/**
+ * The offset just past the string starting at `start` (its opening quote) when every character
+ * in it is one a canonical string holds as it is (no escape, control or surrogate), else -1:
+ * the common case of `canonicalValueEnd`, without a scanner. Never throws.
+ */
+export function plainStringEnd(text: string, start: number): number {
+  if (text.charCodeAt(start) !== QUOTE) return -1;
+  PLAIN_RUN.lastIndex = start + 1;
+  PLAIN_RUN.test(text);
+  const end = PLAIN_RUN.lastIndex;
+  return text.charCodeAt(end) === QUOTE ? end + 1 : -1;
+}
+
+/**
+ * The offset just past the digits starting at `start` when they are a whole number in
+ * canonical form of at most 15 digits (no leading zero), else -1. Never throws.
+ */
+export function plainIntegerEnd(text: string, start: number): number {
+  let end = start;
+  for (let c = text.charCodeAt(end); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++end));
+  const digits = end - start;
+  if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(start) === 0x30)) return -1;
+  // A fraction or exponent follows: not a whole number; the general scanner decides.
+  const next = text.charCodeAt(end);
+  return next === 0x2e || next === 0x65 || next === 0x45 ? -1 : end;
+}
+
 /** Orders two strings by UTF-16 code units: negative, zero or positive. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a === b ? 0 : 1;

@@ -40,6 +40,19 @@ describe('hashEvent', () => {
     );
   });
 
+  test('encodeRecord writes every envelope string exactly as JSON.stringify does, plain or not', () => {
+    const unit = fc.oneof(fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', '😀', 'é'), fc.string({ maxLength: 1 }));
+    const text = fc.string({ unit, maxLength: 10 });
+    fc.assert(
+      fc.property(text, text, text, (actor, stream, type) => {
+        const record: EventRecord = { ...eventToRecord({ ...vector, hash: 'h' }), actor, stream, type };
+        const expected = `{"actor":${JSON.stringify(actor)},"at":${JSON.stringify(record.at)},"data":${record.data},"id":${JSON.stringify(record.id)},"prev":${JSON.stringify(record.prev)},"seq":1,"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`;
+        expect(encodeRecord(record, false)).toBe(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   test('the log computes the same hash through encodeRecord, for generated events', () => {
     const name = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/\p{Cs}/u.test(s));
     fc.assert(

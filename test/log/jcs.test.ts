@@ -6,7 +6,7 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { isVigilError } from '../../src/core/errors.js';
-import { canonicalValueEnd, scanCanonicalObject } from '../../src/log/jcs-scanner.js';
+import { canonicalValueEnd, plainIntegerEnd, plainStringEnd, scanCanonicalObject } from '../../src/log/jcs-scanner.js';
 import { encodeJcs } from '../../src/log/jcs.js';
 
 /** Characters that make JSON interesting: escapes, controls, non-BMP, digits, punctuation. */
@@ -265,6 +265,37 @@ describe('scanCanonicalObject', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  test('the fast paths for plain strings and small whole numbers agree with the scanner wherever they answer', () => {
+    const digits = fc.array(fc.constantFrom('0', '1', '5', '9', '-', '.', 'e', 'E', '+', ','), { maxLength: 20 }).map((d) => d.join(''));
+    fc.assert(
+      fc.property(fc.oneof(text, digits, number.map(String)), fc.constantFrom('', '"', ',', '}', '"x'), (body, after) => {
+        for (const t of [`"${body}${after}`, `${body}${after}`]) {
+          for (const [fast, kind] of [
+            [plainStringEnd(t, 0), 'string'],
+            [plainIntegerEnd(t, 0), 'integer'],
+          ] as const) {
+            if (fast < 0) continue;
+            // What the fast path accepted the scanner accepts, ending at the same offset.
+            expect(canonicalValueEnd(t, 0, 1), `${kind} ${JSON.stringify(t)}`).toBe(fast);
+          }
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    // They answer for the common case, and refuse what they do not judge themselves.
+    expect(plainStringEnd('"abc",', 0)).toBe(5);
+    expect(plainStringEnd('"a\\n"', 0)).toBe(-1);
+    expect(plainStringEnd('"\ud83d\ude00"', 0)).toBe(-1);
+    expect(plainStringEnd('"abc', 0)).toBe(-1);
+    expect(plainIntegerEnd('123,', 0)).toBe(3);
+    expect(plainIntegerEnd('0,', 0)).toBe(1);
+    expect(plainIntegerEnd('012', 0)).toBe(-1);
+    expect(plainIntegerEnd('1.5', 0)).toBe(-1);
+    expect(plainIntegerEnd('1e3', 0)).toBe(-1);
+    expect(plainIntegerEnd('1234567890123456', 0)).toBe(-1);
+    expect(plainIntegerEnd('-1', 0)).toBe(-1);
   });
 
   const texts: [string, boolean][] = [
