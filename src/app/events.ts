@@ -54,22 +54,35 @@ export interface ReportRegradedData {
   reason: string;
 }
 
-/** A report in wire form. */
+/**
+ * A report in wire form, its members in canonical (RFC 8785) order: the order the log writes
+ * and reads them in, so encoding the event needs no sorted copy.
+ */
 export function toWire(report: Report): WireReport {
-  return {
-    id: report.id,
-    indicator: report.indicator,
-    observed: report.observed,
-    at: formatInstant(report.at),
-    received: formatInstant(report.received),
-    source: report.source,
-    reliability: report.reliability,
-    credibility: report.credibility,
-    ...(report.sensitivity !== undefined && report.falseAlarmRate !== undefined
-      ? { sensitivity: report.sensitivity, falseAlarmRate: report.falseAlarmRate }
-      : {}),
-    ...(report.text !== undefined ? { text: report.text } : {}),
-  };
+  const at = formatInstant(report.at);
+  const received = formatInstant(report.received);
+  const { credibility, id, indicator, observed, reliability, source, sensitivity, falseAlarmRate, text } =
+    report;
+  if (sensitivity === undefined || falseAlarmRate === undefined) {
+    return text === undefined
+      ? { at, credibility, id, indicator, observed, received, reliability, source }
+      : { at, credibility, id, indicator, observed, received, reliability, source, text };
+  }
+  return text === undefined
+    ? { at, credibility, falseAlarmRate, id, indicator, observed, received, reliability, sensitivity, source }
+    : {
+        at,
+        credibility,
+        falseAlarmRate,
+        id,
+        indicator,
+        observed,
+        received,
+        reliability,
+        sensitivity,
+        source,
+        text,
+      };
 }
 
 /** A wire report (as written by `toWire`) back to a report. */
@@ -91,7 +104,11 @@ export function fromWire(wire: WireReport): Report {
 }
 
 /** A correction event's data and time as a core correction. */
-export function toCorrection(type: string, data: ReportRetractedData | ReportRegradedData, at: number): Correction {
+export function toCorrection(
+  type: string,
+  data: ReportRetractedData | ReportRegradedData,
+  at: number,
+): Correction {
   return type === REPORT_RETRACTED
     ? { kind: 'retracted', report: data.report, at }
     : { kind: 'regraded', report: data.report, at, grades: (data as ReportRegradedData).grades };

@@ -326,11 +326,12 @@ export class Store {
       const backfilled = options.backfill === true;
       const report = backfilled ? item.report : { ...item.report, received: Math.max(now, item.report.at) };
       const wire = toWire(report);
+      // Members in canonical order, as the log writes them: encoded without a sorted copy.
       const data: ReportReceivedData = {
-        report: wire,
+        backfilled,
         classification: item.classification ?? LOWEST_CLASSIFICATION,
         compartments: [...(item.compartments ?? [])].sort(),
-        backfilled,
+        report: wire,
       };
       const key = `report:${problemId}:${report.id}`;
       // Loaded history: everything in the event is what the sender said, so the log's own

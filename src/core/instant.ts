@@ -85,9 +85,64 @@ export function parseInstant(text: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** Formats milliseconds since the epoch as ISO 8601 UTC with milliseconds (`2023-10-07T03:12:44.120Z`). */
+const MS_PER_DAY = 86_400_000;
+/** The first millisecond of year 10000: from there on (and before year 0) the year has six digits. */
+const YEAR_10000 = 253_402_300_800_000;
+/** Year 0 (1 BC), 1 January. */
+const YEAR_0 = -62_167_219_200_000;
+/** "00" to "99". */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+
+/**
+ * Formats milliseconds since the epoch as ISO 8601 UTC with milliseconds
+ * (`2023-10-07T03:12:44.120Z`), exactly as Date.prototype.toISOString does. Years 0 to 9999 are
+ * written here (the log writes two instants per report), the rest by toISOString. Throws
+ * RangeError for what is not a valid time, as toISOString does.
+ */
 export function formatInstant(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!(Number.isInteger(ms) && ms >= YEAR_0 && ms < YEAR_10000)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / MS_PER_DAY);
+  let rest = ms - days * MS_PER_DAY;
+  // The proleptic Gregorian date of a day number (H. Hinnant's days_from_civil, inverted).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return (
+    TWO_DIGITS[Math.floor(year / 100)]! +
+    TWO_DIGITS[year % 100]! +
+    '-' +
+    TWO_DIGITS[month]! +
+    '-' +
+    TWO_DIGITS[day]! +
+    'T' +
+    TWO_DIGITS[hours]! +
+    ':' +
+    TWO_DIGITS[minutes]! +
+    ':' +
+    TWO_DIGITS[seconds]! +
+    '.' +
+    (millis < 100 ? (millis < 10 ? '00' : '0') : '') +
+    String(millis) +
+    'Z'
+  );
 }
 
 /** Milliseconds per hour. */

@@ -30,21 +30,38 @@ describe('parseInstant', () => {
   it('reads the canonical form as Date does, and refuses it where it names no instant', () => {
     // Any instant Vigil writes reads back as itself.
     fc.assert(
-      fc.property(fc.integer({ min: new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(0), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (ms) => {
-        expect(parseInstant(formatInstant(ms))).toBe(ms);
-      }),
+      fc.property(
+        fc.integer({
+          min: new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(0),
+          max: Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+        }),
+        (ms) => {
+          expect(parseInstant(formatInstant(ms))).toBe(ms);
+        },
+      ),
     );
     // Any text of the form's shape, digits anywhere (impossible dates included): the answer is
     // Date's for a valid instant, else none.
     const digit = fc.integer({ min: 0, max: 9 }).map(String);
-    const shaped = fc.array(digit, { minLength: 17, maxLength: 17 }).map((d) => `${d.slice(0, 4).join('')}-${d[4]}${d[5]}-${d[6]}${d[7]}T${d[8]}${d[9]}:${d[10]}${d[11]}:${d[12]}${d[13]}.${d[14]}${d[15]}${d[16]}Z`);
+    const shaped = fc
+      .array(digit, { minLength: 17, maxLength: 17 })
+      .map(
+        (d) =>
+          `${d.slice(0, 4).join('')}-${d[4]}${d[5]}-${d[6]}${d[7]}T${d[8]}${d[9]}:${d[10]}${d[11]}:${d[12]}${d[13]}.${d[14]}${d[15]}${d[16]}Z`,
+      );
     const reference = (text: string): number | undefined => {
       const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z$/.exec(text);
       if (m === null) return undefined;
       const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as number[];
       const ms = Date.parse(text);
       const date = new Date(ms);
-      const same = date.getUTCFullYear() === y && date.getUTCMonth() + 1 === mo && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === s;
+      const same =
+        date.getUTCFullYear() === y &&
+        date.getUTCMonth() + 1 === mo &&
+        date.getUTCDate() === d &&
+        date.getUTCHours() === h &&
+        date.getUTCMinutes() === mi &&
+        date.getUTCSeconds() === s;
       return Number.isFinite(ms) && same ? ms : undefined;
     };
     fc.assert(
@@ -57,5 +74,52 @@ describe('parseInstant', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('formatInstant', () => {
+  const MAX_TIME = 8.64e15;
+  it('writes exactly what toISOString writes, for every valid time', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }),
+          fc.integer({ min: -MAX_TIME, max: MAX_TIME }),
+          // Around the ends of the four-digit years and of leap days and centuries.
+          fc
+            .constantFrom(
+              -62_167_219_200_000,
+              253_402_300_800_000,
+              Date.UTC(2000, 1, 29),
+              Date.UTC(1900, 2, 1),
+              Date.UTC(2100, 1, 28),
+            )
+            .chain((edge) => fc.integer({ min: edge - 2 * 86_400_000, max: edge + 2 * 86_400_000 })),
+        ),
+        (ms) => {
+          expect(formatInstant(ms)).toBe(new Date(ms).toISOString());
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    for (const ms of [
+      0,
+      -1,
+      1,
+      999,
+      -MAX_TIME,
+      MAX_TIME,
+      -62_167_219_200_001,
+      253_402_300_799_999,
+      0.5,
+      -0.5,
+    ]) {
+      expect(formatInstant(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+
+  it('refuses what is not a time, as toISOString does', () => {
+    for (const bad of [Number.NaN, Infinity, -Infinity, MAX_TIME + 1])
+      expect(() => formatInstant(bad)).toThrow(RangeError);
   });
 });
