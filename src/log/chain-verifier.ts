@@ -10,7 +10,13 @@ import { formatInstant, parseInstant } from '../core/instant.js';
 import { checkCheckpoint } from './checkpoint.js';
 import { CHECKPOINT_TYPE, encodeRecord, GENESIS_PREV, sha256Hex } from './event.js';
 import type { EventRecord } from './event.js';
-import { canonicalValueEnd, plainIntegerEnd, plainStringEnd, scanCanonicalObject } from './jcs-scanner.js';
+import {
+  canonicalValueEnd,
+  EVENT_LINE_MAX_DEPTH,
+  plainIntegerEnd,
+  plainStringEnd,
+  scanCanonicalObject,
+} from './jcs-scanner.js';
 
 /** The outcome of a verification: all holds, or the first failing seq and what failed there. */
 export type VerifyResult =
@@ -120,7 +126,7 @@ export class ChainVerifier {
    */
   private scannedOffsets(line: string): number[] | undefined {
     const seq = this.expectedSeq;
-    const scan = scanCanonicalObject(line);
+    const scan = scanCanonicalObject(line, EVENT_LINE_MAX_DEPTH);
     if (!scan.ok) {
       this.fail(seq, `not canonical JSON (RFC 8785): ${scan.reason} at character ${scan.offset}`);
       return undefined;
@@ -184,7 +190,7 @@ export class ChainVerifier {
     }
     if (typeof record.data !== 'string') return this.fail(seq, 'data is not an object');
     // The common case without listing data's members; the full scan judges anything else.
-    const whole = record.data.charCodeAt(0) === 0x7b && canonicalValueEnd(record.data, 0, 1) === record.data.length;
+    const whole = record.data.charCodeAt(0) === 0x7b && canonicalValueEnd(record.data, 0, 0) === record.data.length;
     const scan = whole ? undefined : scanCanonicalObject(record.data);
     if (scan !== undefined && !scan.ok) {
       const reason =
@@ -404,7 +410,7 @@ function eventLineOffsets(line: string): number[] | undefined {
     // Strings without escapes and small whole numbers are checked on the spot; anything else
     // (data, escapes, other numbers) by the scanner.
     let end = expected === QUOTE ? plainStringEnd(line, at) : expected === -1 ? plainIntegerEnd(line, at) : -1;
-    if (end < 0) end = canonicalValueEnd(line, at, 1);
+    if (end < 0) end = canonicalValueEnd(line, at, 1, EVENT_LINE_MAX_DEPTH);
     if (end < 0) return undefined;
     offsets.push(at, end);
     at = end;

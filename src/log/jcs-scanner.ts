@@ -10,6 +10,7 @@
  * and free of lone surrogates; numbers exactly as ECMAScript prints them (`1e+21`, never
  * `1.0`, `-0` or `1E3`). The tests hold it to `canonicalize(JSON.parse(text)) === text`.
  */
+import { MAX_DEPTH } from './jcs.js';
 
 /** Where one top-level member sits in the scanned text (offsets in UTF-16 code units). */
 export interface MemberSpan {
@@ -27,7 +28,11 @@ export type ScanResult =
   | { readonly ok: true; readonly members: readonly MemberSpan[] }
   | { readonly ok: false; readonly offset: number; readonly reason: string };
 
-const MAX_DEPTH = 256;
+/**
+ * The nesting an event line may reach: its data sits one level down, and may nest as deep as
+ * data written alone (a stored record's), so that a log's export verifies as the log does.
+ */
+export const EVENT_LINE_MAX_DEPTH = MAX_DEPTH + 1;
 /** A run of characters a canonical string holds unescaped: not `"`, `\`, a control or a surrogate. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it must stop at
 const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
@@ -40,20 +45,21 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /**
- * Scans `text`, which must be one canonical JSON object and nothing else. Never throws.
+ * Scans `text`, which must be one canonical JSON object and nothing else, nested no deeper than
+ * `maxDepth` (MAX_DEPTH unless said). Never throws.
  */
-export function scanCanonicalObject(text: string): ScanResult {
-  return new Scanner(text).run();
+export function scanCanonicalObject(text: string, maxDepth = MAX_DEPTH): ScanResult {
+  return new Scanner(text, 0, maxDepth).run();
 }
 
 /**
  * Scans one canonical JSON value of `text` starting at `start`, as a value nested `depth` deep
- * in an object (deeper than 256 in all is refused, as by scanCanonicalObject). Returns the
- * offset just past it, or -1 when there is no canonical value there. Never throws.
+ * in an object (deeper than `maxDepth` in all, MAX_DEPTH unless said, is refused, as by
+ * scanCanonicalObject). Returns the offset just past it, or -1 when there is no canonical value
+ * there. Lists no members. Never throws.
  */
-export function canonicalValueEnd(text: string, start: number, depth: number): number {
-  const scanner = new Scanner(text, start);
-  return scanner.valueEnd(depth);
+export function canonicalValueEnd(text: string, start: number, depth: number, maxDepth = MAX_DEPTH): number {
+  return new Scanner(text, start, maxDepth, false).valueEnd(depth);
 }
 
 /**
@@ -107,7 +113,10 @@ class Scanner {
 
   constructor(
     private readonly text: string,
-    start = 0,
+    start: number,
+    private readonly maxDepth: number,
+    /** Whether the members of the outermost object are listed (run). */
+    private readonly listing = true,
   ) {
     this.at = start;
   }
@@ -147,7 +156,7 @@ class Scanner {
   }
 
   private object(depth: number): boolean {
-    if (depth >= MAX_DEPTH) return this.fail(`nested deeper than ${MAX_DEPTH}`);
+    if (depth >= this.maxDepth) return this.fail(`nested deeper than ${this.maxDepth}`);
     this.at++; // {
     if (this.text.charCodeAt(this.at) === 0x7d) {
       this.at++;
@@ -183,7 +192,7 @@ class Scanner {
       this.at++;
       const valueStart = this.at;
       if (!this.value(depth + 1)) return false;
-      if (depth === 0)
+      if (depth === 0 && this.listing)
         this.members.push({
           key: this.nameAt(keyStart, previousEnd),
           keyStart,
@@ -197,7 +206,7 @@ class Scanner {
   }
 
   private array(depth: number): boolean {
-    if (depth >= MAX_DEPTH) return this.fail(`nested deeper than ${MAX_DEPTH}`);
+    if (depth >= this.maxDepth) return this.fail(`nested deeper than ${this.maxDepth}`);
     this.at++; // [
     if (this.text.charCodeAt(this.at) === 0x5d) {
       this.at++;

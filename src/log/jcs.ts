@@ -20,7 +20,7 @@ export interface JsonObject {
 }
 
 /** Deeper nesting than this is refused (it is a cycle, or data no event should carry). */
-const MAX_DEPTH = 256;
+export const MAX_DEPTH = 256;
 
 /** A lone surrogate in a string. */
 const LONE_SURROGATE = /\p{Cs}/u;

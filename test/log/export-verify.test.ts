@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { GENESIS_PREV, hashEvent } from '../../src/log/event.js';
-import type { StoredEvent } from '../../src/log/event.js';
+import { ChainVerifier } from '../../src/log/chain-verifier.js';
+import { encodeRecord, GENESIS_PREV, hashEvent, sha256Hex } from '../../src/log/event.js';
+import type { EventRecord, StoredEvent } from '../../src/log/event.js';
+import { MAX_DEPTH } from '../../src/log/jcs.js';
 import { encodeExportHeader, exportLog } from '../../src/log/export.js';
 import { signCheckpoint } from '../../src/log/checkpoint.js';
 import { openSqliteEventLog } from '../../src/log/sqlite-event-log.js';
-import { parseHeadClaim, verifyExport } from '../../src/log/verify.js';
+import { parseHeadClaim, verifyExport, verifyLog } from '../../src/log/verify.js';
 import type { VerifyResult } from '../../src/log/verify.js';
 import { collect, FakeClock, reports, testSigningKey } from './support/contract.js';
 
@@ -239,6 +241,67 @@ describe('a tampered export fails at the first seq at fault', () => {
       reason: expect.stringContaining('unknown key'),
     });
     expect((await verifyBytes(exported, { trustedPublicKeys: [key.publicKeyPem] })).ok).toBe(true);
+  });
+});
+
+describe('the same verdict on a stored record and on its export line', () => {
+  const record = (data: string): EventRecord => {
+    const content = {
+      seq: 1,
+      id: '00000000-0000-7000-8000-000000000000',
+      at: '2023-10-07T03:12:44.120Z',
+      type: 'note.added',
+      stream: 'p',
+      actor: 'u',
+      data,
+      prev: GENESIS_PREV,
+      hash: '',
+    };
+    return { ...content, hash: sha256Hex(encodeRecord(content, false)) };
+  };
+  const verdicts = (r: EventRecord): [boolean, boolean] => [
+    new ChainVerifier(1, undefined, undefined, new Map(), undefined).pushRecord(r),
+    new ChainVerifier(1, undefined, undefined, new Map(), undefined).pushLine(encodeRecord(r)),
+  ];
+
+  test('data that is not exactly one canonical object fails, though its hash was recomputed to match', () => {
+    expect(verdicts(record('{"a":[1,"x"],"b":{}}'))).toEqual([true, true]);
+    for (const data of [
+      '{"a":1}x',
+      '{"a":1}}',
+      '{"a":1} ',
+      '{"a":1}{}',
+      ' {"a":1}',
+      '{"a":01}',
+      '{"b":1,"a":2}',
+      '{"a":1',
+      '[1]',
+      '',
+    ]) {
+      expect(verdicts(record(data)), data).toEqual([false, false]);
+    }
+  });
+
+  test('the deepest data the log writes verifies in the store and in its export; one level more is refused when written', async () => {
+    const nested = (levels: number): Record<string, unknown> => {
+      let data: Record<string, unknown> = {};
+      for (let i = 1; i < levels; i++) data = { a: data };
+      return data;
+    };
+    const deepDir = mkdtempSync(join(tmpdir(), 'vigil-deep-'));
+    try {
+      const log = await openSqliteEventLog({ dataDir: deepDir });
+      await log.append([{ type: 'note.added', stream: 'p', actor: 'u', data: nested(MAX_DEPTH) as never }]);
+      await expect(
+        log.append([{ type: 'note.added', stream: 'p', actor: 'u', data: nested(MAX_DEPTH + 1) as never }]),
+      ).rejects.toThrow(/nested deeper than 256/);
+      await exportLog(log, join(deepDir, 'log.jsonl'));
+      expect(await verifyLog(log)).toMatchObject({ ok: true, events: 1 });
+      expect(await verifyExport(join(deepDir, 'log.jsonl'))).toMatchObject({ ok: true, events: 1 });
+      await log.close();
+    } finally {
+      rmSync(deepDir, { recursive: true, force: true });
+    }
   });
 });
 
