@@ -453,3 +453,10 @@ export function checkBlock(block: EventBlock, setup: BlockSetup): BlockSummary {
   }
   return verifier.blockSummary();
 }
+
+/** Checks export lines (without their newlines) alone, from `startSeq`, as checkBlock does. */
+export function checkLines(startSeq: number, lines: readonly string[], setup: BlockSetup): BlockSummary {
+  const verifier = new ChainVerifier(startSeq, setup.to, undefined, setup.publicKeys, setup.head);
+  for (const line of lines) if (!verifier.pushLine(line)) break;
+  return verifier.blockSummary();
+}

@@ -13,10 +13,10 @@ import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { hashEvent } from '../../src/log/event.js';
-import type { StoredEvent } from '../../src/log/event.js';
+import { encodeRecord, hashEvent, sha256Hex } from '../../src/log/event.js';
+import type { EventRecord, StoredEvent } from '../../src/log/event.js';
 import { compileLogForChildren } from './support/compiled.js';
-import { FakeClock, reports, testSigningKey } from './support/contract.js';
+import { collect, FakeClock, reports, testSigningKey } from './support/contract.js';
 
 type VerifyModule = typeof import('../../src/log/verify.js');
 type PoolModule = typeof import('../../src/log/verify-pool.js');
@@ -43,6 +43,17 @@ async function fillLog(dataDir: string, sqlite: SqliteModule): Promise<void> {
     await log.append(reports(6, k * 6));
     clock.advance(k % 3 === 0 ? 0 : 1000);
   }
+  // Strings with quotes, backslashes, controls, DEL, U+2028 and non-BMP characters, which the
+  // export writes escaped (or not) exactly as JSON.stringify does.
+  await log.append([
+    {
+      type: 'note.added',
+      stream: 'p "q" \\ \u2028',
+      actor: 'u\u0001\u007f\t😀é',
+      data: { text: 'a\nb "q" \\ \u0000 \u2028 😀' },
+    },
+  ]);
+  await log.append(reports(6, 48));
   await log.close();
 }
 
@@ -68,7 +79,14 @@ afterAll(() => {
 const inThread = { parallel: { threads: 0 } };
 /** Two workers; with an odd block size the calling thread also checks every third block itself. */
 const inWorkers = (block: number) => ({
-  parallel: { threads: 2, callerTurns: block % 2, minBytes: 0, minEvents: 0, blockBytes: block, blockRecords: block },
+  parallel: {
+    threads: 2,
+    callerTurns: block % 2,
+    minBytes: 0,
+    minEvents: 0,
+    blockBytes: block,
+    blockRecords: block,
+  },
 });
 const verifyBytes = (bytes: Buffer, options: object) =>
   verify.verifyExport(Readable.from([Buffer.from(bytes)]), options);
@@ -89,7 +107,10 @@ describe('an export checked in worker threads', () => {
       expect(await verifyBytes(exported, inWorkers(block))).toEqual(alone);
       expect(await verify.verifyExport(join(dir, 'log.jsonl'), inWorkers(block))).toEqual(alone);
     }
-    const second = JSON.parse(exported.toString('utf8').split('\n')[20] as string) as { seq: number; hash: string };
+    const second = JSON.parse(exported.toString('utf8').split('\n')[20] as string) as {
+      seq: number;
+      hash: string;
+    };
     const head = { seq: second.seq, hash: second.hash };
     expect(await verifyBytes(exported, { ...inWorkers(300), head })).toEqual(
       await verifyBytes(exported, { ...inThread, head }),
@@ -220,6 +241,31 @@ describe('a live store checked in worker threads', () => {
     );
   };
 
+  /** Writes `data` into event `seq` as it is, with the hash of the event so changed. */
+  const rewrite = (db: Database.Database, seq: number, data: string): void => {
+    const row = db.prepare('SELECT * FROM events WHERE seq = ?').get(seq) as EventRecord;
+    db.prepare('UPDATE events SET data = ?, hash = ? WHERE seq = ?').run(
+      data,
+      sha256Hex(encodeRecord({ ...row, data }, false)),
+      seq,
+    );
+  };
+
+  test('reads a range as the very export lines of its events', async () => {
+    const sqlite = (await import(join(compiled.dir, 'src/log/sqlite-event-log.js'))) as SqliteModule;
+    const log = await sqlite.openSqliteEventLog({ dataDir: join(dir, 'log') });
+    const reader = new pool.RangeReader();
+    try {
+      const records = (await collect(log.readRecords({}))).flat();
+      expect(records.some((r) => r.actor.includes('\u0001') && r.stream.includes('\u2028'))).toBe(true);
+      const lines = reader.readLines({ startSeq: 1, endSeq: records.length, file: log.databaseFile! });
+      expect(lines).toEqual(records.map((r) => encodeRecord(r)));
+    } finally {
+      reader.close();
+      await log.close();
+    }
+  });
+
   test('gives the answer of one thread, untouched or edited in the database', async () => {
     const edits: ((db: Database.Database) => void)[] = [
       () => {},
@@ -227,15 +273,29 @@ describe('a live store checked in worker threads', () => {
       (db) => db.prepare("UPDATE events SET actor = 'mallory' WHERE seq = 40").run(),
       (db) => db.prepare('DELETE FROM events WHERE seq = 17').run(),
       (db) => db.prepare("UPDATE events SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 30").run(),
-      (db) => db.prepare("UPDATE events SET data = '{\"b\":1,\"a\":2}' WHERE seq = 5").run(),
+      (db) => db.prepare('UPDATE events SET data = \'{"b":1,"a":2}\' WHERE seq = 5').run(),
       (db) => db.prepare('UPDATE events SET prev = hash WHERE seq = 50').run(),
       (db) => rehash(db, 28, (event) => ({ ...event, data: { forged: true } })),
       (db) => rehash(db, 36, (event) => ({ ...event, at: '2020-01-01T00:00:00.000Z' })),
       // One row far past the others: ranges hold stored events, not spans of seqs (a range per
       // span of seqs up to a head of 10^12 would take hours to plan and check).
-      (db) => db.prepare("INSERT INTO events SELECT 1000000000000, 'x', at, type, stream, actor, data, prev, hash FROM events WHERE seq = 12").run(),
-      (db) => db.prepare("UPDATE events SET seq = 900000000 WHERE seq = 44").run(),
-      (db) => db.prepare("INSERT INTO events SELECT -5, 'y', at, type, stream, actor, data, prev, hash FROM events WHERE seq = 3").run(),
+      (db) =>
+        db
+          .prepare(
+            "INSERT INTO events SELECT 1000000000000, 'x', at, type, stream, actor, data, prev, hash FROM events WHERE seq = 12",
+          )
+          .run(),
+      (db) => db.prepare('UPDATE events SET seq = 900000000 WHERE seq = 44').run(),
+      (db) =>
+        db
+          .prepare(
+            "INSERT INTO events SELECT -5, 'y', at, type, stream, actor, data, prev, hash FROM events WHERE seq = 3",
+          )
+          .run(),
+      // Data that is not one canonical object, or holds a NUL, its hash recomputed to match.
+      (db) => rewrite(db, 21, '{"forged":true}x'),
+      (db) => rewrite(db, 33, '{"a":1}{}'),
+      (db) => rewrite(db, 26, '{"a":"\u0000"}'),
     ];
     for (const [k, edit] of edits.entries()) {
       const dataDir = tampered(edit);
