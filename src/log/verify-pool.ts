@@ -31,13 +31,18 @@ export type PoolBlock = EventBlock | RangeBlock;
  * Each event of a range as its export line, built by SQLite: the members in canonical order,
  * every string member by json_quote (which writes what JSON.stringify writes), data as stored.
  * A line that verifies is exactly the one `encodeRecord` would make of the row, so it verifies
- * the row; one that does not (a value json_quote writes otherwise, a column of the wrong type in
- * an edited database) fails its block, which the calling thread then checks record by record
- * for the exact reason. One string a row instead of nine is the cheaper read.
+ * the row; one that does not fails its block, which the calling thread then checks record by
+ * record for the exact reason. A row whose columns are not of the types the schema gives them
+ * (an edited database: a BLOB would be joined in byte for byte) makes no line (NULL), and the
+ * range is left to the calling thread. One string a row instead of nine is the cheaper read.
  */
-const RANGE_LINES = `SELECT '{"actor":' || json_quote(actor) || ',"at":' || json_quote(at) || ',"data":' || data ||
-  ',"hash":' || json_quote(hash) || ',"id":' || json_quote(id) || ',"prev":' || json_quote(prev) || ',"seq":' || seq ||
-  ',"stream":' || json_quote(stream) || ',"type":' || json_quote(type) || '}' FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq`;
+const RANGE_LINES = `SELECT CASE WHEN typeof(seq) = 'integer' AND typeof(id) = 'text' AND typeof(at) = 'text'
+    AND typeof(type) = 'text' AND typeof(stream) = 'text' AND typeof(actor) = 'text' AND typeof(data) = 'text'
+    AND typeof(prev) = 'text' AND typeof(hash) = 'text'
+  THEN '{"actor":' || json_quote(actor) || ',"at":' || json_quote(at) || ',"data":' || data ||
+    ',"hash":' || json_quote(hash) || ',"id":' || json_quote(id) || ',"prev":' || json_quote(prev) || ',"seq":' || seq ||
+    ',"stream":' || json_quote(stream) || ',"type":' || json_quote(type) || '}' END
+  FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq`;
 
 /**
  * Reads ranges of events from SQLite files opened read-only, one connection per file, each event
@@ -47,16 +52,25 @@ const RANGE_LINES = `SELECT '{"actor":' || json_quote(actor) || ',"at":' || json
 export class RangeReader {
   private readonly statements = new Map<
     string,
-    { db: Database.Database; lines: Statement<[number, number], unknown>; nth: Statement<[number, number], { seq: number }> }
+    {
+      db: Database.Database;
+      /** The file's text is UTF-8: json_quote's text is the file's own, converted once, as a row's. */
+      utf8: boolean;
+      lines: Statement<[number, number], unknown>;
+      nth: Statement<[number, number], { seq: number }>;
+    }
   >();
 
   #open(file: string) {
     let entry = this.statements.get(file);
     if (entry === undefined) {
       const db = new Database(file, { readonly: true, fileMustExist: true });
+      // In a UTF-16 file, json_quote's UTF-8 text is converted back, and that conversion makes
+      // U+FFFD of what a row read gives otherwise (U+FFFE, an encoded lone surrogate).
+      const utf8 = db.pragma('encoding', { simple: true }) === 'UTF-8';
       const lines = db.prepare<[number, number], unknown>(RANGE_LINES).pluck(true);
       const nth = db.prepare<[number, number], { seq: number }>('SELECT seq FROM events WHERE seq >= ? ORDER BY seq LIMIT 1 OFFSET ?');
-      entry = { db, lines, nth };
+      entry = { db, utf8, lines, nth };
       this.statements.set(file, entry);
     }
     return entry;
@@ -74,10 +88,13 @@ export class RangeReader {
 
   /**
    * The export lines of `block`'s events, in seq order; undefined when a row makes none (a
-   * NULL in an edited database). Throws when SQLite cannot quote a value (a BLOB).
+   * column of another type in an edited database) or the file is not UTF-8: the range is then
+   * for the calling thread to check record by record.
    */
   readLines(block: RangeBlock): string[] | undefined {
-    const lines = this.#open(block.file).lines.all(block.startSeq, block.endSeq);
+    const entry = this.#open(block.file);
+    if (!entry.utf8) return undefined;
+    const lines = entry.lines.all(block.startSeq, block.endSeq);
     return lines.every((line): line is string => typeof line === 'string') ? lines : undefined;
   }
 

@@ -49,7 +49,7 @@ async function fillLog(dataDir: string, sqlite: SqliteModule): Promise<void> {
     {
       type: 'note.added',
       stream: 'p "q" \\ \u2028',
-      actor: 'u\u0001\u007f\t😀é',
+      actor: 'u\u0001\u007f\t😀é\ufffd',
       data: { text: 'a\nb "q" \\ \u0000 \u2028 😀' },
     },
   ]);
@@ -251,18 +251,73 @@ describe('a live store checked in worker threads', () => {
     );
   };
 
-  test('reads a range as the very export lines of its events', async () => {
+  test('reads a range as the very export lines of its events, whatever its string columns hold', async () => {
+    // Every string column of a few rows given quotes, backslashes, controls, DEL, U+2028,
+    // non-BMP text and a lone surrogate (which an edited database may hold anywhere).
+    const awkward = ['"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '😀', '\ud800', 'é'];
+    const dataDir = tampered((db) => {
+      for (const [k, column] of ['id', 'at', 'type', 'stream', 'actor', 'prev', 'hash'].entries())
+        db.prepare(`UPDATE events SET ${column} = ? WHERE seq = ?`).run(`x${awkward.join('')}${k}`, 10 + k);
+    });
     const sqlite = (await import(join(compiled.dir, 'src/log/sqlite-event-log.js'))) as SqliteModule;
-    const log = await sqlite.openSqliteEventLog({ dataDir: join(dir, 'log') });
-    const reader = new pool.RangeReader();
-    try {
-      const records = (await collect(log.readRecords({}))).flat();
-      expect(records.some((r) => r.actor.includes('\u0001') && r.stream.includes('\u2028'))).toBe(true);
-      const lines = reader.readLines({ startSeq: 1, endSeq: records.length, file: log.databaseFile! });
-      expect(lines).toEqual(records.map((r) => encodeRecord(r)));
-    } finally {
-      reader.close();
-      await log.close();
+    for (const store of [join(dir, 'log'), dataDir]) {
+      const log = await sqlite.openSqliteEventLog({ dataDir: store });
+      const reader = new pool.RangeReader();
+      try {
+        const records = (await collect(log.readRecords({}))).flat();
+        expect(records.some((r) => r.actor.includes('\u0001') && r.stream.includes('\u2028'))).toBe(true);
+        const lines = reader.readLines({ startSeq: 1, endSeq: records.length, file: log.databaseFile! });
+        expect(lines).toEqual(records.map((r) => encodeRecord(r)));
+      } finally {
+        reader.close();
+        await log.close();
+      }
+    }
+  });
+
+  /** A copy of the store in a database kept in UTF-16, then edited. */
+  const utf16Copy = (edit: (db: Database.Database) => void): string => {
+    const copy = mkdtempSync(join(dir, 'utf16-'));
+    const source = new Database(join(dir, 'log', 'vigil.db'), { readonly: true });
+    const target = new Database(join(copy, 'vigil.db'));
+    target.pragma("encoding = 'UTF-16le'");
+    const tables = source
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as { name: string; sql: string }[];
+    for (const { name, sql } of tables) {
+      target.exec(sql);
+      const read = source.prepare(`SELECT * FROM "${name}"`).raw(true);
+      const insert = target.prepare(
+        `INSERT INTO "${name}" VALUES (${read
+          .columns()
+          .map(() => '?')
+          .join(', ')})`,
+      );
+      for (const row of read.all() as unknown[][]) insert.run(row);
+    }
+    source.close();
+    edit(target);
+    target.close();
+    return copy;
+  };
+
+  test('gives the answer of one thread on a database kept in UTF-16', async () => {
+    // There, SQLite's own text conversions make U+FFFD of a U+FFFE: the edit below (a U+FFFD
+    // put back as U+FFFE, in the file's own bytes) changes no hash, only what a row read gives.
+    const edits: ((db: Database.Database) => void)[] = [
+      () => {},
+      (db) =>
+        db.exec(
+          "UPDATE events SET actor = substr(actor, 1, length(actor) - 1) || CAST(X'FEFF' AS TEXT) WHERE instr(actor, char(65533)) > 0",
+        ),
+    ];
+    for (const [k, edit] of edits.entries()) {
+      const dataDir = utf16Copy(edit);
+      for (const block of [1, 4, 100]) {
+        const [alone, parallel] = await both(dataDir, block);
+        expect(alone?.ok, `edit ${k}`).toBe(k === 0);
+        expect(parallel, `edit ${k}, blocks of ${block}`).toEqual(alone);
+      }
     }
   });
 
@@ -296,6 +351,13 @@ describe('a live store checked in worker threads', () => {
       (db) => rewrite(db, 21, '{"forged":true}x'),
       (db) => rewrite(db, 33, '{"a":1}{}'),
       (db) => rewrite(db, 26, '{"a":"\u0000"}'),
+      // The table rebuilt without its types: data as a BLOB of the same bytes, the hash untouched.
+      (db) => {
+        db.exec(
+          'CREATE TABLE loose AS SELECT * FROM events; DROP TABLE events; ALTER TABLE loose RENAME TO events;',
+        );
+        db.prepare('UPDATE events SET data = CAST(data AS BLOB) WHERE seq = 14').run();
+      },
     ];
     for (const [k, edit] of edits.entries()) {
       const dataDir = tampered(edit);
