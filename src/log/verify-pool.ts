@@ -79,11 +79,11 @@ export class RangeReader {
   /**
    * The seq of the `rows`-th event at or after seq `from` in `file` (so that a range holds that
    * many stored events however the seqs run: an edited store may have gaps, or one huge seq),
-   * or undefined when fewer remain.
+   * as stored (an edited database may hold a seq that is no whole number), or undefined when
+   * fewer remain.
    */
-  endOfRange(file: string, from: number, rows: number): number | undefined {
-    const seq: unknown = this.#open(file).nth.get(from, rows - 1)?.seq;
-    return typeof seq === 'number' ? seq : undefined;
+  endOfRange(file: string, from: number, rows: number): unknown {
+    return this.#open(file).nth.get(from, rows - 1)?.seq;
   }
 
   /**
@@ -262,7 +262,7 @@ export class VerifyPool {
   }
 
   /** `RangeReader.endOfRange` on this pool's own reader: where the range from `from` ends. */
-  endOfRange(file: string, from: number, rows: number): number | undefined {
+  endOfRange(file: string, from: number, rows: number): unknown {
     return this.reader.endOfRange(file, from, rows);
   }
 

@@ -120,13 +120,10 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
   const pageSize = Math.max(1, Math.floor(parallel?.blockRecords ?? PARALLEL_DEFAULTS.blockRecords));
   const head = (await log.head())?.seq ?? 0;
   const file = log.databaseFile;
-  const started = startPool(
-    verifier,
-    options,
-    head,
-    parallel?.minEvents ?? PARALLEL_DEFAULTS.minEvents,
-    file === undefined,
-  );
+  // A head seq that is no whole number (an edited database) is for the check in one thread.
+  const started = Number.isSafeInteger(head)
+    ? startPool(verifier, options, head, parallel?.minEvents ?? PARALLEL_DEFAULTS.minEvents, file === undefined)
+    : undefined;
   if (started === undefined) {
     for await (const page of log.readRecords({}, pageSize)) if (!pushAll(page)) break;
     return verifier.finish();
@@ -187,13 +184,18 @@ async function checkRanges(
     inFlight,
   );
   let going = true;
-  for (let startSeq = 1; going && startSeq <= head; ) {
-    const endSeq = Math.min(head, pool.endOfRange(file, startSeq, pageSize) ?? head);
-    going = await blocks.submit({ startSeq, endSeq, file });
-    startSeq = endSeq + 1;
+  let from = 1;
+  while (going && from <= head) {
+    const end = pool.endOfRange(file, from, pageSize);
+    // A seq that is no whole number (an edited database): what follows is read and checked
+    // here, as by a check in one thread.
+    if (end !== undefined && !Number.isSafeInteger(end)) break;
+    const endSeq = Math.min(head, (end as number | undefined) ?? head);
+    going = await blocks.submit({ startSeq: from, endSeq, file });
+    from = endSeq + 1;
   }
   if (going) going = await blocks.settle();
-  if (going) for await (const page of log.readRecords({ from: head + 1 }, pageSize)) if (!pushAll(page)) break;
+  if (going) for await (const page of log.readRecords({ from }, pageSize)) if (!pushAll(page)) break;
 }
 
 /**

@@ -241,6 +241,13 @@ describe('a live store checked in worker threads', () => {
     );
   };
 
+  /** Rebuilds the events table with a seq column of no type (it keeps any value as given). */
+  const untypedSeq = (db: Database.Database): void => {
+    db.exec(`CREATE TABLE untyped (seq PRIMARY KEY, id TEXT, at TEXT, type TEXT, stream TEXT, actor TEXT, data TEXT, prev TEXT, hash TEXT);
+      INSERT INTO untyped SELECT seq, id, at, type, stream, actor, data, prev, hash FROM events;
+      DROP TABLE events; ALTER TABLE untyped RENAME TO events;`);
+  };
+
   /** Writes `data` into event `seq` as it is, with the hash of the event so changed. */
   const rewrite = (db: Database.Database, seq: number, data: string): void => {
     const row = db.prepare('SELECT * FROM events WHERE seq = ?').get(seq) as EventRecord;
@@ -351,6 +358,12 @@ describe('a live store checked in worker threads', () => {
       (db) => rewrite(db, 21, '{"forged":true}x'),
       (db) => rewrite(db, 33, '{"a":1}{}'),
       (db) => rewrite(db, 26, '{"a":"\u0000"}'),
+      // The table rebuilt with a seq of no type, one seq made a fraction: the ranges stop there
+      // and the rest is checked as in one thread.
+      (db) => {
+        untypedSeq(db);
+        db.prepare('UPDATE events SET seq = 20.5 WHERE seq = 20').run();
+      },
       // The table rebuilt without its types: data as a BLOB of the same bytes, the hash untouched.
       (db) => {
         db.exec(
