@@ -123,6 +123,14 @@ export interface EventLog {
   lowestSeq(): Promise<number | undefined>;
 
   /**
+   * A seq, as stored, of an event at or below `throughSeq` that reading seqs in order does not
+   * find: one stored twice, or one that is no whole number. Undefined for every log Vigil wrote;
+   * only a database edited by hand (the table rebuilt without its key or its types) holds one.
+   * Verification asks, after the events it read checked out.
+   */
+  unreadSeq(throughSeq: number): Promise<unknown>;
+
+  /**
    * The SQLite database file holding the log, where there is one: other threads may open it
    * read-only and read the events up to `head()` themselves (parallel verification does).
    */

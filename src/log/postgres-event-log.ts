@@ -328,6 +328,17 @@ class PostgresEventLog implements EventLog {
     return seq === null || seq === undefined ? undefined : Number(seq);
   }
 
+  async unreadSeq(throughSeq: number): Promise<unknown> {
+    this.check();
+    // seq is a bigint column: only a seq stored twice (the key dropped) goes unread.
+    const { rows } = await this.pool.query<{ seq: string }>(
+      `SELECT seq FROM ${this.schema}.events WHERE seq <= $1 GROUP BY seq HAVING count(*) > 1 ORDER BY seq LIMIT 1`,
+      [throughSeq],
+    );
+    const seq = rows[0]?.seq;
+    return seq === undefined ? undefined : Number(seq);
+  }
+
   async publicKeys(): Promise<Record<string, string>> {
     this.check();
     const { rows } = await this.pool.query<{ key_id: string; public_key: string }>(

@@ -96,6 +96,22 @@ function keyMap(
  * Never throws for a bad log (that is the result); store errors pass through.
  */
 export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const result = await verifyChain(log, options);
+  if (!result.ok) return result;
+  // What reading seqs in order found checks out; an edited database may hold more than that.
+  const unread = await log.unreadSeq(result.lastSeq);
+  if (unread === undefined) return result;
+  const whole = typeof unread === 'number' && Number.isInteger(unread);
+  const seq = Number(unread);
+  return {
+    ok: false,
+    seq: Number.isFinite(seq) ? seq : 0,
+    reason: `an event is stored at seq ${JSON.stringify(unread)}, ${whole ? 'a seq stored twice' : 'which is no whole number'}, where reading the log in seq order does not find it: an event was inserted`,
+  };
+}
+
+/** verifyLog, of the events that reading seqs in order finds. */
+async function verifyChain(log: EventLog, options: VerifyOptions): Promise<VerifyResult> {
   const pems: [string | undefined, unknown][] =
     options.trustedPublicKeys === undefined
       ? Object.entries(await log.publicKeys())

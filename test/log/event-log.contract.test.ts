@@ -448,6 +448,17 @@ describeEachAdapter('event log contract', (adapter) => {
       expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq, reason: expect.stringContaining('before seq 1') });
     });
 
+    test('an event stored under a seq already taken fails, wherever the reads page', async () => {
+      expect(await store.log.unreadSeq(original.length)).toBeUndefined();
+      await store.raw.dropSeqKey();
+      const copy = { ...(original[2] as EventRecord), id: '018f0000-0000-7000-8000-0000000000ab' };
+      await store.raw.replaceAll([...original, copy]);
+      expect(await store.log.unreadSeq(original.length)).toBe(3);
+      for (const pageSize of [2, 3, 1000]) {
+        expect(await verifyLog(store.log, { parallel: { threads: 0, blockRecords: pageSize } })).toMatchObject({ ok: false });
+      }
+    });
+
     test('deleting an event fails at its seq', async () => {
       await store.raw.replaceAll(original.filter((r) => r.seq !== 3));
       expect(await verifyLog(store.log)).toMatchObject({ ok: false, seq: 3 });

@@ -241,9 +241,9 @@ describe('a live store checked in worker threads', () => {
     );
   };
 
-  /** Rebuilds the events table with a seq column of no type (it keeps any value as given). */
-  const untypedSeq = (db: Database.Database): void => {
-    db.exec(`CREATE TABLE untyped (seq PRIMARY KEY, id TEXT, at TEXT, type TEXT, stream TEXT, actor TEXT, data TEXT, prev TEXT, hash TEXT);
+  /** Rebuilds the events table with a seq column of no type (it keeps any value as given), the key kept or dropped. */
+  const untypedSeq = (db: Database.Database, key = true): void => {
+    db.exec(`CREATE TABLE untyped (seq${key ? ' PRIMARY KEY' : ''}, id TEXT, at TEXT, type TEXT, stream TEXT, actor TEXT, data TEXT, prev TEXT, hash TEXT);
       INSERT INTO untyped SELECT seq, id, at, type, stream, actor, data, prev, hash FROM events;
       DROP TABLE events; ALTER TABLE untyped RENAME TO events;`);
   };
@@ -324,6 +324,30 @@ describe('a live store checked in worker threads', () => {
         const [alone, parallel] = await both(dataDir, block);
         expect(alone?.ok, `edit ${k}`).toBe(k === 0);
         expect(parallel, `edit ${k}, blocks of ${block}`).toEqual(alone);
+      }
+    }
+  });
+
+  test('fails for a row that reading the log in seq order does not find, in one thread and in workers', async () => {
+    const edits: ((db: Database.Database) => void)[] = [
+      // Every seq made text: no read by seq finds any row.
+      (db) => {
+        untypedSeq(db);
+        db.exec('UPDATE events SET seq = CAST(seq AS TEXT)');
+      },
+      // A copy of event 2 under its seq, the key dropped: a page may end between the two.
+      (db) => {
+        untypedSeq(db, false);
+        db.exec(
+          "INSERT INTO events SELECT seq, 'copy', at, type, stream, actor, data, prev, hash FROM events WHERE seq = 2",
+        );
+      },
+    ];
+    for (const [k, edit] of edits.entries()) {
+      const dataDir = tampered(edit);
+      for (const block of [1, 2, 100]) {
+        for (const result of await both(dataDir, block))
+          expect(result, `edit ${k}, blocks of ${block}`).toMatchObject({ ok: false });
       }
     }
   });

@@ -20,6 +20,8 @@ export interface RawStore {
   update(seq: number, column: keyof EventRecord, value: string | number): Promise<void>;
   /** Replaces every stored event by `records`. */
   replaceAll(records: readonly EventRecord[]): Promise<void>;
+  /** Drops the key on seq (as a tamperer rebuilding the table may), so a seq can be stored twice. */
+  dropSeqKey(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,10 @@ const sqlite: AdapterFixture = {
           db.exec('DELETE FROM events');
           for (const r of records) insert.run(COLUMNS.map((c) => r[c]));
         })();
+      },
+      async dropSeqKey() {
+        db.exec(`CREATE TABLE keyless (seq INTEGER, id TEXT, at TEXT, type TEXT, stream TEXT, actor TEXT, data TEXT, prev TEXT, hash TEXT);
+          INSERT INTO keyless SELECT ${COLUMNS.join(', ')} FROM events; DROP TABLE events; ALTER TABLE keyless RENAME TO events;`);
       },
       async close() {
         db.close();
@@ -139,6 +145,9 @@ const postgres: AdapterFixture = {
           );
         }
         await client.query('COMMIT');
+      },
+      async dropSeqKey() {
+        await client.query(`ALTER TABLE ${schema}.events DROP CONSTRAINT events_pkey`);
       },
       async close() {
         await client.end();
