@@ -129,7 +129,6 @@ class SqliteEventLog implements EventLog {
     readonly findKey: Statement<[string], StoredDedupe>;
     readonly tail: Statement<[], LogHead>;
     readonly lowest: Statement<[], { seq: number | null }>;
-    readonly unread: Statement<[number], { seq: unknown }>;
     readonly firstAt: Statement<[], { at: string }>;
     readonly lastCheckpoint: Statement<[], { seq: number; at: string }>;
     readonly bySeq: Statement<[number], EventRecord>;
@@ -158,11 +157,6 @@ class SqliteEventLog implements EventLog {
       findKey: db.prepare('SELECT fingerprint, seq FROM event_dedupe WHERE key = ?'),
       tail: db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1'),
       lowest: db.prepare('SELECT min(seq) AS seq FROM events'),
-      // One pass: the first seq that is no whole number, or stored twice (a rowid seq is neither).
-      unread: db.prepare(
-        `SELECT seq FROM events WHERE typeof(seq) <> 'integer' OR seq <= ? GROUP BY seq
-         HAVING typeof(seq) <> 'integer' OR count(*) > 1 ORDER BY typeof(seq) = 'integer', seq LIMIT 1`,
-      ),
       firstAt: db.prepare('SELECT at FROM events WHERE seq = 1'),
       lastCheckpoint: db.prepare(
         `SELECT seq, at FROM events WHERE type = '${CHECKPOINT_TYPE}' ORDER BY seq DESC LIMIT 1`,
@@ -348,7 +342,12 @@ class SqliteEventLog implements EventLog {
     const keys = (this.db.pragma('table_info(events)') as { name: string; type: string; pk: number }[]).filter((c) => c.pk > 0);
     const [table] = this.db.pragma("table_list('events')") as { wr: number }[];
     if (keys.length === 1 && keys[0]?.name === 'seq' && keys[0].type.toUpperCase() === 'INTEGER' && table?.wr === 0) return undefined;
-    return this.statements.unread.get(throughSeq)?.seq;
+    // A table rebuilt by hand: one pass for the first seq that is no whole number, or stored twice.
+    const unread = this.db.prepare<[number], { seq: unknown }>(
+      `SELECT seq FROM events WHERE typeof(seq) <> 'integer' OR seq <= ? GROUP BY seq
+       HAVING typeof(seq) <> 'integer' OR count(*) > 1 ORDER BY typeof(seq) = 'integer', seq LIMIT 1`,
+    );
+    return unread.get(throughSeq)?.seq;
   }
 
   /** The last seq reads may show: before this log's first append still being flushed. */

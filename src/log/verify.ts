@@ -103,7 +103,8 @@ export async function verifyLog(log: EventLog, options: VerifyOptions = {}): Pro
   const unread = await log.unreadSeq(result.ok ? result.lastSeq : Number.MAX_SAFE_INTEGER);
   if (unread === undefined) return result;
   const whole = typeof unread === 'number' && Number.isInteger(unread);
-  const seq = Number.isFinite(Number(unread)) ? Number(unread) : 0;
+  const asNumber = Number(unread);
+  const seq = Number.isFinite(asNumber) ? asNumber : 0;
   if (!result.ok && result.seq <= seq) return result;
   return {
     ok: false,

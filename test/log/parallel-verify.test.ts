@@ -223,9 +223,31 @@ describe('a live store checked in worker threads', () => {
     const sqlite = (await import(join(compiled.dir, 'src/log/sqlite-event-log.js'))) as SqliteModule;
     const log = await sqlite.openSqliteEventLog({ dataDir });
     try {
-      return [await verify.verifyLog(log, inThread), await verify.verifyLog(log, inWorkers(block))];
+      return [await verify.verifyLog(log, inThread), await verify.verifyLog(log, inWorkers(block))] as const;
     } finally {
       await log.close();
+    }
+  };
+
+  type Edit = (db: Database.Database) => void;
+  /**
+   * Each edit made to a copy of the store (`copy`), then checked in one thread and in workers
+   * with blocks of each size: the answers must be equal, and the one-thread answer is handed to
+   * `expectAlone` with the edit's index and the block size.
+   */
+  const eachAnswer = async (
+    copy: (edit: Edit) => string,
+    edits: readonly Edit[],
+    blocks: readonly number[],
+    expectAlone: (alone: Awaited<ReturnType<VerifyModule['verifyLog']>>, k: number, block: number) => void,
+  ): Promise<void> => {
+    for (const [k, edit] of edits.entries()) {
+      const dataDir = copy(edit);
+      for (const block of blocks) {
+        const [alone, parallel] = await both(dataDir, block);
+        expectAlone(alone, k, block);
+        expect(parallel, `edit ${k}, blocks of ${block}`).toEqual(alone);
+      }
     }
   };
 
@@ -311,25 +333,20 @@ describe('a live store checked in worker threads', () => {
   test('gives the answer of one thread on a database kept in UTF-16', async () => {
     // There, SQLite's own text conversions make U+FFFD of a U+FFFE: the edit below (a U+FFFD
     // put back as U+FFFE, in the file's own bytes) changes no hash, only what a row read gives.
-    const edits: ((db: Database.Database) => void)[] = [
+    const edits: Edit[] = [
       () => {},
       (db) =>
         db.exec(
           "UPDATE events SET actor = substr(actor, 1, length(actor) - 1) || CAST(X'FEFF' AS TEXT) WHERE instr(actor, char(65533)) > 0",
         ),
     ];
-    for (const [k, edit] of edits.entries()) {
-      const dataDir = utf16Copy(edit);
-      for (const block of [1, 4, 100]) {
-        const [alone, parallel] = await both(dataDir, block);
-        expect(alone?.ok, `edit ${k}`).toBe(k === 0);
-        expect(parallel, `edit ${k}, blocks of ${block}`).toEqual(alone);
-      }
-    }
+    await eachAnswer(utf16Copy, edits, [1, 4, 100], (alone, k) =>
+      expect(alone.ok, `edit ${k}`).toBe(k === 0),
+    );
   });
 
   test('fails for a row that reading the log in seq order does not find, in one thread and in workers', async () => {
-    const edits: ((db: Database.Database) => void)[] = [
+    const edits: Edit[] = [
       // Every seq made text: no read by seq finds any row.
       (db) => {
         untypedSeq(db);
@@ -343,19 +360,14 @@ describe('a live store checked in worker threads', () => {
         );
       },
     ];
-    for (const [k, edit] of edits.entries()) {
-      const dataDir = tampered(edit);
-      for (const block of [1, 2, 100]) {
-        const [alone, parallel] = await both(dataDir, block);
-        // The seq of the unseen event (every one is, in the first edit), wherever pages end.
-        expect(alone, `edit ${k}, blocks of ${block}`).toMatchObject({ ok: false, seq: k === 0 ? 1 : 2 });
-        expect(parallel, `edit ${k}, blocks of ${block}`).toEqual(alone);
-      }
-    }
+    // The seq of the unseen event (every one is, in the first edit), wherever pages end.
+    await eachAnswer(tampered, edits, [1, 2, 100], (alone, k, block) =>
+      expect(alone, `edit ${k}, blocks of ${block}`).toMatchObject({ ok: false, seq: k === 0 ? 1 : 2 }),
+    );
   });
 
   test('gives the answer of one thread, untouched or edited in the database', async () => {
-    const edits: ((db: Database.Database) => void)[] = [
+    const edits: Edit[] = [
       () => {},
       (db) => db.prepare('UPDATE events SET data = ? WHERE seq = 23').run('{"forged":true}'),
       (db) => db.prepare("UPDATE events SET actor = 'mallory' WHERE seq = 40").run(),
@@ -398,13 +410,8 @@ describe('a live store checked in worker threads', () => {
         db.prepare('UPDATE events SET data = CAST(data AS BLOB) WHERE seq = 14').run();
       },
     ];
-    for (const [k, edit] of edits.entries()) {
-      const dataDir = tampered(edit);
-      for (const block of [1, 4, 9, 100]) {
-        const [alone, parallel] = await both(dataDir, block);
-        expect(alone?.ok, `edit ${k}`).toBe(k === 0);
-        expect(parallel, `edit ${k}, blocks of ${block}`).toEqual(alone);
-      }
-    }
+    await eachAnswer(tampered, edits, [1, 4, 9, 100], (alone, k) =>
+      expect(alone.ok, `edit ${k}`).toBe(k === 0),
+    );
   });
 });
