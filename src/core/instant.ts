@@ -3,6 +3,11 @@
 const ISO_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)$/;
 
+/** The first millisecond of year 10000: from there on (and before year 0) the year has six digits. */
+const YEAR_10000 = 253_402_300_800_000;
+/** Year 0 (1 BC), 1 January. */
+const YEAR_0 = -62_167_219_200_000;
+
 /** Where the canonical form (`2023-10-07T03:12:44.120Z`) has its separators. */
 const SEPARATORS: readonly (readonly [number, number])[] = [
   [4, 0x2d],
@@ -55,8 +60,10 @@ function daysInMonth(year: number, month: number): number {
 /**
  * Parses an ISO 8601 instant with an explicit offset (`2023-10-07T03:12:44Z`,
  * `2023-10-07T06:12:44.120+03:00`) into milliseconds since the epoch. Returns undefined for
- * anything else, including local times without an offset (they name no single instant) and
- * impossible dates (`2023-02-30`). Never throws.
+ * anything else, including local times without an offset (they name no single instant),
+ * impossible dates (`2023-02-30`), and instants whose UTC date falls outside years 0000 to 9999
+ * (`9999-12-31T23:00:00-02:00`): Vigil writes instants in UTC with a four-digit year, so what it
+ * accepts it can always write and read back. Never throws.
  */
 export function parseInstant(text: string): number | undefined {
   if (text.length === 24) {
@@ -82,14 +89,10 @@ export function parseInstant(text: string): number | undefined {
       // An offset of whole hours (`+05`), which Date.parse does not read.
       .replace(/([+-]\d{2})$/, '$1:00'),
   );
-  return Number.isFinite(ms) ? ms : undefined;
+  return Number.isFinite(ms) && ms >= YEAR_0 && ms < YEAR_10000 ? ms : undefined;
 }
 
 const MS_PER_DAY = 86_400_000;
-/** The first millisecond of year 10000: from there on (and before year 0) the year has six digits. */
-const YEAR_10000 = 253_402_300_800_000;
-/** Year 0 (1 BC), 1 January. */
-const YEAR_0 = -62_167_219_200_000;
 /** "00" to "99". */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 

@@ -27,6 +27,38 @@ describe('parseInstant', () => {
     expect(parseInstant('2026-03-01T00:00:00')).toBeUndefined();
   });
 
+  it('refuses an offset that moves the instant out of years 0000 to 9999, so what it accepts reads back', () => {
+    // These name real instants, but in years 10000 and -1: written in UTC they need six digits.
+    expect(parseInstant('9999-12-31T23:00:00-23:00')).toBeUndefined();
+    expect(parseInstant('9999-12-31T23:59:59.999-00:01')).toBeUndefined();
+    expect(parseInstant('0000-01-01T00:00:00+05:00')).toBeUndefined();
+    expect(parseInstant('0000-01-01T00:30:00+01:00')).toBeUndefined();
+    // The edges themselves are fine.
+    expect(parseInstant('9999-12-31T23:59:59.999+00:00')).toBe(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+    expect(parseInstant('0000-01-01T05:00:00+05:00')).toBe(new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(0));
+    // Any year, month, day, time and offset: accepted only when Vigil's form reads back the same.
+    const two = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(0, 1, 9998, 9999), fc.integer({ min: 0, max: 9999 })),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 28 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.constantFrom('+', '-'),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        (y, mo, d, h, mi, sign, oh, om) => {
+          const text = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:00${sign}${two(oh)}:${two(om)}`;
+          const ms = parseInstant(text);
+          if (ms !== undefined) expect(parseInstant(formatInstant(ms))).toBe(ms);
+          else expect(Number.isNaN(Date.parse(text)) || formatInstant(Date.parse(text)).length !== 24).toBe(true);
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+  });
+
   it('reads the canonical form as Date does, and refuses it where it names no instant', () => {
     // Any instant Vigil writes reads back as itself.
     fc.assert(
