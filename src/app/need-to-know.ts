@@ -40,6 +40,17 @@ export interface ReaderAssessmentJson extends Omit<AssessmentJson, 'indicators'>
   withheld: number;
 }
 
+const SUPERSEDED_BY = 'superseded by ';
+
+/**
+ * A reason a report was not counted, as a reader may see it: "superseded by <id>" with `id` in
+ * `hidden` becomes "superseded by a withheld report". The id is whatever follows the prefix,
+ * whatever characters it holds (line breaks and spaces included).
+ */
+export function withheldReason(why: string, hidden: ReadonlySet<string>): string {
+  return why.startsWith(SUPERSEDED_BY) && hidden.has(why.slice(SUPERSEDED_BY.length)) ? 'superseded by a withheld report' : why;
+}
+
 /**
  * Takes the hidden reports out of an assessment: out of `sensitivity` and `ignored`, and out
  * of "superseded by" reasons; counts stay what they are (they are the same numbers every reader
@@ -73,8 +84,8 @@ export function redactAssessment(
       withheld++;
       continue;
     }
-    const by = /^superseded by (.*)$/.exec(entry.why)?.[1];
-    ignored.push(by !== undefined && hidden.has(by) ? { report: entry.report, why: 'superseded by a withheld report' } : entry);
+    const why = withheldReason(entry.why, hidden);
+    ignored.push(why === entry.why ? entry : { report: entry.report, why });
   }
   return {
     ...json,

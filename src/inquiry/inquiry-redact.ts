@@ -6,6 +6,7 @@
  * naming it says "a withheld report". Pure.
  */
 import { isMarked, type Marking } from '../app/access.js';
+import { withheldReason } from '../app/need-to-know.js';
 import type { EvidenceRow, InquiryReport, Milestone } from './inquiry-types.js';
 
 /** The reader the report is redacted for. */
@@ -27,11 +28,9 @@ export function redactInquiry(report: InquiryReport, hidden: ReadonlySet<string>
     for (const e of list) if (hidden.has(e.report)) withheldIds.add(e.report);
     return { evidence: kept, withheld: list.length - kept.length };
   };
-  const reason = (text: string | undefined): string | undefined => {
-    if (text === undefined) return undefined;
-    const by = /^superseded by (.*)$/.exec(text)?.[1];
-    return by !== undefined && hidden.has(by) ? 'superseded by a withheld report' : text;
-  };
+  const reason = (text: string | undefined): string | undefined => (text === undefined ? undefined : withheldReason(text, hidden));
+  // A milestone names a report by its seq: the row of the report it describes.
+  const hiddenSeqs = new Set(report.reports.filter((row) => row.withheld === true || hidden.has(row.id)).map((row) => row.seq));
 
   const reports = report.reports.map((row) => {
     if (row.withheld === true) return row;
@@ -63,8 +62,7 @@ export function redactInquiry(report: InquiryReport, hidden: ReadonlySet<string>
   }));
   const milestone = (m: Milestone | null): Milestone | null => {
     if (m === null) return null;
-    const id = /^report (\S+):/.exec(m.what)?.[1];
-    return id !== undefined && hidden.has(id) ? { at: m.at, seq: m.seq, what: 'a withheld report' } : m;
+    return hiddenSeqs.has(m.seq) ? { at: m.at, seq: m.seq, what: 'a withheld report' } : m;
   };
   const intervals = {
     ...report.intervals,
