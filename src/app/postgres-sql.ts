@@ -42,7 +42,7 @@ class PostgresSql implements SqlDatabase {
     return (await this.client.query(numbered(sql), [...params])).rows as R[];
   }
 
-  async insertMany(into: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  async insertMany(into: string, rows: readonly (readonly SqlValue[])[], skipDuplicates = false): Promise<void> {
     const width = rows[0]?.length ?? 0;
     if (width === 0) return;
     // Chunks within PostgreSQL's 65,535 parameters per statement.
@@ -51,7 +51,7 @@ class PostgresSql implements SqlDatabase {
       const chunk = rows.slice(start, start + perChunk);
       let n = 0;
       const values = chunk.map((row) => `(${row.map(() => `$${++n}`).join(', ')})`).join(', ');
-      await this.client.query(`INSERT INTO ${into} VALUES ${values}`, chunk.flat());
+      await this.client.query(`INSERT INTO ${into} VALUES ${values}${skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''}`, chunk.flat());
     }
   }
 

@@ -244,9 +244,13 @@ export class Projector {
         ]);
       }
     }
+    // A report id is stored once per problem: the log's dedupe key sees to that. Only a store
+    // written before report keys became unambiguous (problem ids with a colon, see reportKey) can
+    // hold a report twice; its first event stands.
     await tx.insertMany(
       'proj_reports (problem, id, seq, received_ms, event_at_ms, indicator, source, classification, compartments, backfilled, body)',
       reports,
+      true,
     );
   }
 

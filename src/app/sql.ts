@@ -14,9 +14,10 @@ export interface SqlDatabase {
   all<R extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
   /**
    * Inserts many rows: `INSERT INTO <into> VALUES (...)` once per row, each row's values in
-   * column order. Faster than `run` per row (one statement per chunk on PostgreSQL).
+   * column order. Faster than `run` per row (one statement per chunk on PostgreSQL). With
+   * `skipDuplicates`, a row whose key is already stored is left out (`ON CONFLICT DO NOTHING`).
    */
-  insertMany(into: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  insertMany(into: string, rows: readonly (readonly SqlValue[])[], skipDuplicates?: boolean): Promise<void>;
   /** Runs `fn` in one transaction; its statements commit together or not at all. */
   transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T>;
   close(): Promise<void>;

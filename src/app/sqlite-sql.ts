@@ -49,10 +49,10 @@ class SqliteSql implements SqlDatabase {
     return this.prepare(sql).all(...params) as R[];
   }
 
-  async insertMany(into: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  async insertMany(into: string, rows: readonly (readonly SqlValue[])[], skipDuplicates = false): Promise<void> {
     if (rows.length === 0) return;
-    if (this.db.inTransaction) return this.#serialized(async () => this.insertMany(into, rows));
-    this.db.transaction(() => this.#inside.insertRows(into, rows))();
+    if (this.db.inTransaction) return this.#serialized(async () => this.insertMany(into, rows, skipDuplicates));
+    this.db.transaction(() => this.#inside.insertRows(into, rows, skipDuplicates))();
   }
 
   async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
@@ -97,14 +97,16 @@ class SqliteTransaction implements SqlDatabase {
     return this.outside.prepare(sql).all(...params) as R[];
   }
 
-  async insertMany(into: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
-    this.insertRows(into, rows);
+  async insertMany(into: string, rows: readonly (readonly SqlValue[])[], skipDuplicates = false): Promise<void> {
+    this.insertRows(into, rows, skipDuplicates);
   }
 
-  insertRows(into: string, rows: readonly (readonly SqlValue[])[]): void {
+  insertRows(into: string, rows: readonly (readonly SqlValue[])[], skipDuplicates = false): void {
     const first = rows[0];
     if (first === undefined) return;
-    const statement = this.outside.prepare(`INSERT INTO ${into} VALUES (${first.map(() => '?').join(', ')})`);
+    const statement = this.outside.prepare(
+      `INSERT INTO ${into} VALUES (${first.map(() => '?').join(', ')})${skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''}`,
+    );
     for (const row of rows) statement.run(...row);
   }
 

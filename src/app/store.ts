@@ -87,6 +87,22 @@ function usesPostgres(options: StoreOptions): boolean {
   return options.databaseUrl !== undefined && options.databaseUrl !== '';
 }
 
+/** The longest dedupe key the log takes. */
+const MAX_KEY_LENGTH = 256;
+
+/**
+ * The log's dedupe key of a report: `report:<problem>:<id>` when the problem's id has no colon
+ * (so the key names one pair) and the key fits the log's limit; otherwise `report#` and the
+ * SHA-256 of the pair's canonical JSON. Keys of the first form are what earlier versions wrote,
+ * so retries of reports stored by them are still recognised; before, `x:y` + `z` and `x` + `y:z`
+ * shared a key, and a long pair was refused by the log.
+ */
+export function reportKey(problemId: string, reportId: string): string {
+  const plain = `report:${problemId}:${reportId}`;
+  if (!problemId.includes(':') && plain.length <= MAX_KEY_LENGTH) return plain;
+  return `report#${sha256Hex(encodeJcs([problemId, reportId]))}`;
+}
+
 /**
  * Opens only the event log of a store (no projections): what export, verify and keys need.
  * The signing key is created on first use.
@@ -333,7 +349,7 @@ export class Store {
         compartments: [...(item.compartments ?? [])].sort(),
         report: wire,
       };
-      const key = `report:${problemId}:${report.id}`;
+      const key = reportKey(problemId, report.id);
       // Loaded history: everything in the event is what the sender said, so the log's own
       // fingerprint of the event's data serves (and costs no second encoding).
       if (backfilled) return { type: REPORT_RECEIVED, stream: problemId, actor: options.actor, data: asEventData(data), dedupe: { key } };
