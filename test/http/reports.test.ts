@@ -300,6 +300,27 @@ describe('ingest', () => {
     expect((await post(s, history, s.tokens.admin)).json()).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 
+  it('a batch that loads history must give every report its own `received`: a mixed batch is 400 at the first without, nothing written', async () => {
+    const now = s.clock.now().getTime();
+    const history = (id: string) => tinyReport(id, s, { at: '2023-10-01T04:00:00Z', received: '2023-10-01T05:30:00Z' });
+    // Without the rule, the live report would be stored as history, its future `at` unchecked.
+    const live = tinyReport('mixed-live', s, { at: new Date(now + 365 * 24 * 3_600_000).toISOString() });
+    for (const reports of [
+      [history('mixed-h0'), live],
+      [live, history('mixed-h1')],
+    ]) {
+      await expectNothingWritten(s, async () => {
+        const index = reports.indexOf(live);
+        expectError(await post(s, { reports }, s.tokens.admin), 400, 'REPORT_INVALID', `/reports/${index}/received`);
+      });
+    }
+    // Each way of receiving on its own is fine, and a retry of either is a duplicate.
+    const alone = tinyReport('mixed-alone', s);
+    expect((await post(s, { reports: [alone] }, s.tokens.admin)).statusCode).toBe(201);
+    expect((await post(s, { reports: [history('mixed-h2'), history('mixed-h3')] }, s.tokens.admin)).json()).toMatchObject({ accepted: 2 });
+    expect((await post(s, alone, s.tokens.admin)).json()).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+
   it('`at` more than a minute ahead of the server clock is 400 at /at; within the minute it is accepted', async () => {
     const now = s.clock.now().getTime();
     await expectNothingWritten(s, async () => {

@@ -71,12 +71,21 @@ export function reportRoutes(app: App, ctx: ServerContext): void {
       const at = (index: number, path: string) => (batch ? `/reports/${index}${path}` : path);
 
       // Only an admin loads history with the sender's own `received`.
-      const backfill = items.some((item) => typeof item === 'object' && item !== null && item.received !== undefined);
+      const hasReceived = (item: unknown) => typeof item === 'object' && item !== null && (item as Record<string, unknown>).received !== undefined;
+      const first = items.findIndex(hasReceived);
+      const backfill = first >= 0;
       if (backfill && !may(principal, 'report.backfill')) {
         await recordRefusal(store, principal, 'report.backfill', request);
         ctx.metrics.reportsRejected.inc();
-        const index = items.findIndex((item) => typeof item === 'object' && item !== null && item.received !== undefined);
-        throw new VigilError('FORBIDDEN', '"received" is set by the server; only an admin may load history with its own', { path: at(index, '/received') });
+        throw new VigilError('FORBIDDEN', '"received" is set by the server; only an admin may load history with its own', { path: at(first, '/received') });
+      }
+      // A batch is history or live as a whole (all or nothing, one way of receiving): mixed, a
+      // live report would be stored as history, its time in the future unchecked.
+      const live = backfill ? items.findIndex((item) => typeof item === 'object' && item !== null && !hasReceived(item)) : -1;
+      if (live >= 0) {
+        ctx.metrics.reportsRejected.inc();
+        const issue = { path: at(live, '/received'), message: `is required: report ${first} of this batch loads history with its own "received", so every report of the batch must` };
+        throw new VigilError('REPORT_INVALID', `${issue.path}: ${issue.message}`, { issues: [issue], items: [{ index: live, issues: [issue] }] });
       }
 
       const model = await store.problem(request.params.id);
