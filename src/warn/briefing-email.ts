@@ -7,6 +7,7 @@
 import { estimativeWords } from '../core/words.js';
 import type { Briefing, ProblemBriefing } from './briefing.js';
 import { percent, plainText, points, simpleHtml, type ComposedEmail, type Section } from './warning-email.js';
+import { withheldText } from './recipient.js';
 
 /** "72 % (likely)". */
 function chance(p: number): string {
@@ -31,9 +32,12 @@ function problemSection(p: ProblemBriefing): Section {
     lines: [
       `Level: ${p.level}; pDangerous ${chance(p.pDangerous)}; ${change}.`,
       `Leading hypothesis: ${p.leading}.`,
-      p.moved.length === 0
+      p.moved.length === 0 && (p.movedWithheld ?? 0) === 0
         ? 'Evidence that moved it: no new report since yesterday (any change is older evidence fading).'
-        : `Evidence that moved it: ${p.moved.map((m) => `report ${m.report} (${points(m.impact)}${m.flips ? ', flips the leading hypothesis' : ''})`).join('; ')}.`,
+        : `Evidence that moved it: ${[
+            ...p.moved.map((m) => `report ${m.report} (${points(m.impact)}${m.flips ? ', flips the leading hypothesis' : ''})`),
+            ...((p.movedWithheld ?? 0) > 0 ? [withheldText(p.movedWithheld ?? 0).toLowerCase()] : []),
+          ].join('; ')}.`,
       p.collect.length === 0
         ? 'What to collect next: nothing would change the picture much.'
         : `What to collect next: ${p.collect.map((c) => `${c.indicator} (${c.eig.toFixed(3)} bits; if present ${percent(c.pDangerousIfPresent)}, if absent ${percent(c.pDangerousIfAbsent)})`).join('; ')}.`,

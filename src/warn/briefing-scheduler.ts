@@ -20,6 +20,7 @@ import { briefingEmail } from './briefing-email.js';
 import { messageIdOf } from './email-channel.js';
 import type { Mailer } from './mailer.js';
 import { contactOf, currentOrganisation } from './organisation-store.js';
+import { recipientReader, visibleEvidence } from './recipient.js';
 
 /** "07:30" as minutes since midnight. */
 function minutesOf(time: string): number {
@@ -101,9 +102,12 @@ export class BriefingScheduler {
       // One witness for the run, taken only when someone is due.
       if (witness === null) witness = await checkpointWitness(this.store);
       const parts: ProblemBriefing[] = [];
+      const reader = await recipientReader(this.store, contact);
       for (const problem of problems) {
         const part = await problemBriefing(this.store, problem, now);
-        if (part !== undefined) parts.push(part);
+        if (part === undefined) continue;
+        const moved = await visibleEvidence(this.store, problem, reader, part.moved);
+        parts.push({ ...part, moved: moved.items, movedWithheld: moved.withheld });
       }
       // Policies for problems not defined yet: nothing to tell.
       if (parts.length === 0) continue;

@@ -27,6 +27,8 @@ export interface ProblemBriefing {
   readonly yesterday?: { readonly level: string; readonly pDangerous: number };
   /** Reports received in the last 24 hours, by |impact| on pDangerous now (top 3). */
   readonly moved: readonly { report: string; impact: number; flips: boolean }[];
+  /** How many of those top reports were left out of `moved` for the recipient (see recipient.ts). */
+  readonly movedWithheld?: number;
   readonly collect: readonly {
     indicator: string;
     eig: number;

@@ -20,7 +20,10 @@ export interface Notification {
   readonly reason: string;
   readonly role?: string;
   readonly standingInFor?: readonly string[];
+  /** The judgment as the recipient may read it: evidence they may not see is left out. */
   readonly judgment: Judgment;
+  /** How many reports of the judgment's evidence were left out (see recipient.ts). */
+  readonly withheld: number;
   /** True for the all-clear of a closed warning. */
   readonly allClear: boolean;
   /** Attempt number, from 1. */

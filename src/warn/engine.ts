@@ -41,6 +41,7 @@ import { dissentById, dissentsOf, openDissentWarning, openWarningOf, warningById
 import { dissentIssues, dissentLevel } from './dissent.js';
 import { coverageGaps } from './coverage.js';
 import { decideWarning, type Judgment } from './warning-decision.js';
+import { recipientReader, visibleEvidence } from './recipient.js';
 
 /** The policy frozen into a warning when it opens. */
 export interface FrozenPolicy {
@@ -480,6 +481,8 @@ export class WarningEngine {
     const notified = await this.store.db.all<{ body: string }>('SELECT body FROM warn_notifications WHERE warning = ? AND version = ? AND person = ? ORDER BY seq DESC LIMIT 1', [warningId, version, person]);
     const told = notified[0] === undefined ? undefined : (JSON.parse(notified[0].body) as WarningNotifiedData);
     const model = await this.store.problem(problem);
+    const reader = await recipientReader(this.store, contact);
+    const evidence = await visibleEvidence(this.store, problem, reader, warning.judgment.evidence);
     const notification: Notification = {
       id: `${warningId}:${version}:${person}`,
       warning: warningId,
@@ -491,7 +494,8 @@ export class WarningEngine {
       reason: told?.reason ?? 'named',
       ...(told?.role !== undefined ? { role: told.role } : {}),
       ...(told?.standingInFor !== undefined ? { standingInFor: told.standingInFor } : {}),
-      judgment: warning.judgment,
+      judgment: { ...warning.judgment, evidence: evidence.items },
+      withheld: evidence.withheld,
       allClear,
       attempt,
     };

@@ -6,6 +6,7 @@
  */
 import type { Notification } from './channel.js';
 import { escapeHtml } from './html.js';
+import { withheldText } from './recipient.js';
 
 /** The links of a warning email (absent when the server has no public address). */
 export interface WarningLinks {
@@ -106,12 +107,15 @@ function sections(n: Notification, links: WarningLinks): { heading: string; sect
       {
         title: 'What it hangs on',
         lines:
-          j.evidence.length === 0
+          j.evidence.length === 0 && n.withheld === 0
             ? ['No single report.']
-            : j.evidence.map(
-                (e) =>
-                  `Report ${e.report}: ${points(e.impact)} on pDangerous${e.flips ? '; without it the leading hypothesis changes' : ''}.`,
-              ),
+            : [
+                ...j.evidence.map(
+                  (e) =>
+                    `Report ${e.report}: ${points(e.impact)} on pDangerous${e.flips ? '; without it the leading hypothesis changes' : ''}.`,
+                ),
+                ...(n.withheld > 0 ? [`${withheldText(n.withheld)} (see Vigil, signed in).`] : []),
+              ],
       },
       {
         title: 'What to collect next',

@@ -38,6 +38,8 @@ export function webhookBody(n: Notification, publicUrl?: string): Record<string,
     leading: n.judgment.leading,
     assessedAt: n.judgment.at,
     evidence: n.judgment.evidence,
+    // Reports of the evidence the recipient may not see: counted, never named.
+    withheld: n.withheld,
     collect: n.judgment.collect,
     ...(publicUrl !== undefined ? { link: `${publicUrl}/warnings/${n.warning}` } : {}),
   };
