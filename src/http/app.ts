@@ -14,9 +14,10 @@ import type { Principal } from '../app/access.js';
 import type { Accounts } from '../app/accounts.js';
 import type { Store } from '../app/store.js';
 import { VigilError } from '../core/errors.js';
+import { memberNameIssue } from '../core/json-members.js';
 import { installAuth } from './auth.js';
 import type { App, ServerContext } from './context.js';
-import { errorAnswer, installErrorHandling } from './errors.js';
+import { errorAnswer, installErrorHandling, RequestInvalid } from './errors.js';
 import { LiveFeed } from './live.js';
 import { Metrics } from './metrics.js';
 import { AckTokens } from '../warn/ack-token.js';
@@ -101,6 +102,22 @@ export async function buildApp(options: AppOptions): Promise<VigilApp> {
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is 415, not a string to be validated.
   app.removeContentTypeParser('text/plain');
+  // JSON bodies: a member name given twice (JSON.parse would keep the last) or `__proto__` is
+  // refused with its pointer, like every other fault in a body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(new RequestInvalid([{ path: '', message: 'the body is empty: send JSON' }]), undefined);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return done(new RequestInvalid([{ path: '', message: `the body is not valid JSON (${(error as Error).message})` }]), undefined);
+    }
+    const issue = memberNameIssue(text);
+    if (issue !== undefined) return done(new RequestInvalid([issue]), undefined);
+    done(null, value);
+  });
   installErrorHandling(app);
 
   const metrics = new Metrics();

@@ -300,6 +300,28 @@ describe('ingest', () => {
     expect((await post(s, history, s.tokens.admin)).json()).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 
+  it('a body with a member given twice, or named __proto__, is 400 at that member; nothing written', async () => {
+    const text = JSON.stringify(tinyReport('twice', s));
+    const raw = (payload: string) =>
+      s.app.inject({ method: 'POST', url: '/api/v1/problems/tiny/reports', headers: { ...s.tokens.analyst.headers, 'content-type': 'application/json' }, payload });
+    for (const [payload, path] of [
+      // JSON.parse would keep the last "observed": the sender may have meant the first.
+      [text.slice(0, -1) + ',"observed":"absent"}', '/observed'],
+      [`{"reports":[${text},${text.slice(0, -1)},"observed":"absent"}]}`, '/reports/1/observed'],
+      [text.slice(0, -1) + ',"__proto__":{"classification":"TOP SECRET"}}', '/__proto__'],
+    ] as const) {
+      await expectNothingWritten(s, async () => {
+        const error = expectError(await raw(payload), 400, 'REQUEST_INVALID', path);
+        expect(error.message).toMatch(/twice|__proto__/);
+      });
+    }
+    // Not JSON at all, or nothing: 400 saying so.
+    expect(expectError(await raw('{"id":'), 400, 'REQUEST_INVALID').message).toMatch(/not valid JSON/);
+    expect(expectError(await raw(''), 400, 'REQUEST_INVALID').message).toMatch(/empty/);
+    // The same report written once is accepted.
+    expect((await raw(text)).statusCode).toBe(201);
+  });
+
   it('a batch that loads history must give every report its own `received`: a mixed batch is 400 at the first without, nothing written', async () => {
     const now = s.clock.now().getTime();
     const history = (id: string) => tinyReport(id, s, { at: '2023-10-01T04:00:00Z', received: '2023-10-01T05:30:00Z' });
