@@ -1,6 +1,7 @@
 /** Problem files: JSON or YAML text to a validated problem (spec section 1). */
 import { parseDocument } from 'yaml';
 import type { Issue, Validated } from './issues.js';
+import { memberNameIssue } from './json-members.js';
 import type { Problem } from './model.js';
 import { validateProblem } from './problem-schema.js';
 
@@ -23,6 +24,9 @@ export function parseProblemText(text: string, format: ProblemFormat): Validated
     } catch (error) {
       return { ok: false, issues: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
     }
+    // As the YAML reader does: a key given twice is an error, not the last one winning.
+    const issue = memberNameIssue(text);
+    if (issue !== undefined) return { ok: false, issues: [issue] };
   } else {
     const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (doc.errors.length > 0) {

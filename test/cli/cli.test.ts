@@ -217,6 +217,16 @@ warning:
     expectNoStack(run);
   });
 
+  it('refuses a problem key given twice, in JSON as in YAML, naming it', async () => {
+    const yaml = await file('twice.yaml', 'id: far\nid: far9\ntitle: T\n');
+    const json = await file('twice.json', '{"id": "far", "title": "T", "id": "far9"}');
+    const run = await vigil('validate', yaml, json);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`${yaml}: not valid YAML.*unique`));
+    expect(run.stderr).toContain(`${json}: /id: is given twice in the same object`);
+    expectNoStack(run);
+  });
+
   it('names a missing file', async () => {
     const run = await vigil('assess', '--problem', join(dir, 'nope.yaml'), '--reports', fixture('tiny-reports.jsonl'));
     expect(run.code).toBe(1);
