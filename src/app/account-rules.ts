@@ -1,10 +1,19 @@
 /**
- * What makes a user name, a password and a grant (roles, clearance, compartments) acceptable.
- * Each check throws a VigilError whose `details.path` names the field at fault (a JSON
- * pointer into the request), so the HTTP layer can point at it.
+ * What makes a user name, a password and a grant (roles, clearance, compartments) acceptable,
+ * and who may grant it. Each check of a field throws a VigilError whose `details.path` names
+ * the field at fault (a JSON pointer into the request), so the HTTP layer can point at it.
  */
 import { VigilError } from '../core/errors.js';
-import { CLEARANCES, ROLES, isClearance, isRole, type Clearance, type Role } from './access.js';
+import {
+  CLEARANCES,
+  ROLES,
+  clearanceRank,
+  isClearance,
+  isRole,
+  type Clearance,
+  type Principal,
+  type Role,
+} from './access.js';
 
 /** The shortest password accepted. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -17,6 +26,60 @@ export interface Grant {
   readonly roles: Role[];
   readonly clearance: Clearance;
   readonly compartments: string[];
+}
+
+/**
+ * Who makes an account change: a principal (an admin over HTTP), who may grant no more than
+ * its own clearance and compartments and may not take over a user cleared beyond them; or the
+ * name of an operator working on the store directly (`cli`, `system`), bounded by nothing, as
+ * whoever holds the data directory holds everything in it anyway.
+ */
+export type Actor = Principal | string;
+
+/** The id an actor's events carry as their `actor`. */
+export function actorId(actor: Actor): string {
+  return typeof actor === 'string' ? actor : actor.id;
+}
+
+/**
+ * Throws FORBIDDEN, naming the field, unless `actor` may grant `grant`'s clearance and
+ * compartments: an operator may grant any; a principal none above its own clearance and only
+ * compartments it holds. Roles are not limited here (the permission matrix decides who grants).
+ */
+export function checkGrantWithin(grant: Pick<Grant, 'clearance' | 'compartments'>, actor: Actor): void {
+  if (typeof actor === 'string') return;
+  if (clearanceRank(grant.clearance) > clearanceRank(actor.clearance)) {
+    throw forbidden('/clearance', `clearance: ${grant.clearance} is above your own (${actor.clearance})`);
+  }
+  const foreign = grant.compartments.filter((c) => !actor.compartments.includes(c));
+  if (foreign.length > 0) {
+    const names = foreign.map((c) => JSON.stringify(c)).join(', ');
+    throw forbidden('/compartments', `compartments: you do not hold ${names}`);
+  }
+}
+
+/**
+ * Throws FORBIDDEN unless `actor` may take over (set the password of) a user holding
+ * `target`'s clearance and compartments: an operator may take over anyone; a principal only a
+ * user it could have granted as much, so nobody gains through another's account what they
+ * could not grant themselves.
+ */
+export function checkTakeoverWithin(
+  username: string,
+  target: Pick<Grant, 'clearance' | 'compartments'>,
+  actor: Actor,
+): void {
+  if (typeof actor === 'string') return;
+  const above = clearanceRank(target.clearance) > clearanceRank(actor.clearance);
+  if (above || target.compartments.some((c) => !actor.compartments.includes(c))) {
+    const beyond = above
+      ? `clearance ${target.clearance}, above your own (${actor.clearance})`
+      : 'compartments you do not hold';
+    throw new VigilError(
+      'FORBIDDEN',
+      `user "${username}" holds ${beyond}; only an admin who holds as much, or the operator (vigil user), may set their password`,
+    );
+  }
 }
 
 /** True when `name` is a well-formed user name. */
@@ -93,4 +156,8 @@ export function checkTokenName(name: unknown): string {
 
 function invalid(path: string, message: string): VigilError {
   return new VigilError('REQUEST_INVALID', message, { path });
+}
+
+function forbidden(path: string, message: string): VigilError {
+  return new VigilError('FORBIDDEN', message, { path });
 }

@@ -12,7 +12,17 @@ import { randomUUID } from 'node:crypto';
 import { VigilError } from '../core/errors.js';
 import type { Clearance, Principal, Role } from './access.js';
 import { appendAccountEvents, type AccountEvent } from './account-events.js';
-import { checkGrant, checkPassword, checkUsername, isUsername, type Grant } from './account-rules.js';
+import {
+  actorId,
+  checkGrant,
+  checkGrantWithin,
+  checkPassword,
+  checkTakeoverWithin,
+  checkUsername,
+  isUsername,
+  type Actor,
+  type Grant,
+} from './account-rules.js';
 import { generatePassword, hashPassword } from './account-secrets.js';
 import { migrateAccounts } from './accounts-schema.js';
 import { ApiTokens, type NewToken, type TokenView } from './api-tokens.js';
@@ -20,7 +30,7 @@ import { Sessions, type Session } from './sessions.js';
 import type { SqlDatabase } from './sql.js';
 import type { Store } from './store.js';
 
-export { MIN_PASSWORD_LENGTH } from './account-rules.js';
+export { MIN_PASSWORD_LENGTH, type Actor } from './account-rules.js';
 export type { NewToken, TokenView } from './api-tokens.js';
 export type { Session } from './sessions.js';
 
@@ -121,12 +131,15 @@ export class Accounts {
 
   /**
    * Creates a user. Throws REQUEST_INVALID (bad user name, no roles, an unknown role or
-   * clearance), PASSWORD_WEAK (fewer than MIN_PASSWORD_LENGTH characters) or USER_EXISTS.
+   * clearance), FORBIDDEN (a principal granting a clearance above its own or a compartment it
+   * does not hold), PASSWORD_WEAK (fewer than MIN_PASSWORD_LENGTH characters) or USER_EXISTS.
    */
-  async createUser(input: NewUser, actor: string): Promise<UserView> {
+  async createUser(input: NewUser, actor: Actor): Promise<UserView> {
     const username = checkUsername(input.username);
     const password = checkPassword(input.password);
-    const user = await this.#insertUser(username, password, checkGrant(input), actor);
+    const grant = checkGrant(input);
+    checkGrantWithin(grant, actor);
+    const user = await this.#insertUser(username, password, grant, actorId(actor));
     if (user !== undefined) return user;
     throw new VigilError('USER_EXISTS', `a user named "${username}" already exists`, { path: '/username' });
   }
@@ -144,37 +157,41 @@ export class Accounts {
   }
 
   /** Disables a user and ends their sessions (no event when already disabled). Throws USER_NOT_FOUND. */
-  async disableUser(username: string, actor: string): Promise<UserView> {
+  async disableUser(username: string, actor: Actor): Promise<UserView> {
     const row = await this.#requireUser(username);
     if (row.disabled !== 0) return userView(row);
     await this.db.transaction(async (tx) => {
       await tx.run('UPDATE auth_users SET disabled = 1 WHERE id = ?', [row.id]);
       await tx.run('DELETE FROM auth_sessions WHERE user_id = ?', [row.id]);
     });
-    await this.#record(actor, { type: 'user.disabled', data: { user: row.id } });
+    await this.#record(actorId(actor), { type: 'user.disabled', data: { user: row.id } });
     return { ...userView(row), disabled: true };
   }
 
   /**
    * Sets a user's password (`password`, or a generated one when undefined), ends their sessions
    * and clears the lockout of their name. A disabled user stays disabled. Throws
-   * USER_NOT_FOUND or PASSWORD_WEAK.
+   * USER_NOT_FOUND, PASSWORD_WEAK, or FORBIDDEN when a principal would take over a user cleared
+   * above it or holding a compartment it does not (whoever sets the password can sign in as
+   * the user).
    */
   async resetPassword(
     username: string,
     password: string | undefined,
-    actor: string,
+    actor: Actor,
   ): Promise<{ user: UserView; password: string; generated: boolean }> {
     const chosen = password === undefined ? generatePassword() : checkPassword(password);
     const row = await this.#requireUser(username);
+    const target = userView(row);
+    checkTakeoverWithin(target.username, target, actor);
     const passwordHash = await hashPassword(chosen);
     await this.db.transaction(async (tx) => {
       await tx.run('UPDATE auth_users SET password_hash = ? WHERE id = ?', [passwordHash, row.id]);
       await tx.run('DELETE FROM auth_sessions WHERE user_id = ?', [row.id]);
       await tx.run('DELETE FROM auth_failures WHERE username = ?', [row.username]);
     });
-    await this.#record(actor, { type: 'user.password-reset', data: { user: row.id } });
-    return { user: userView(row), password: chosen, generated: password === undefined };
+    await this.#record(actorId(actor), { type: 'user.password-reset', data: { user: row.id } });
+    return { user: target, password: chosen, generated: password === undefined };
   }
 
   /**
@@ -199,13 +216,24 @@ export class Accounts {
     return this.sessions.authenticate(secret);
   }
 
+  /**
+   * The principal of a session as it stands now, by the session's id (not its secret): read
+   * afresh from the user's row, undefined once the session ended (signed out, expired: then
+   * ended now, with its event; the user disabled or their password reset). Not a use: the
+   * session's idle time runs on. For what holds a session open past one request (the event
+   * stream).
+   */
+  sessionPrincipal(sessionId: string): Promise<Principal | undefined> {
+    return this.sessions.current(sessionId);
+  }
+
   /** Ends the session of a cookie's secret (`session.ended`, signed-out); nothing for an unknown one. */
   signOut(secret: string): Promise<void> {
     return this.sessions.signOut(secret);
   }
 
   /** See ApiTokens.create. */
-  createToken(input: NewToken, actor: string): Promise<{ token: TokenView; secret: string }> {
+  createToken(input: NewToken, actor: Actor): Promise<{ token: TokenView; secret: string }> {
     return this.tokens.create(input, actor);
   }
 
@@ -215,13 +243,18 @@ export class Accounts {
   }
 
   /** See ApiTokens.revoke. */
-  revokeToken(id: string, actor: string): Promise<TokenView> {
+  revokeToken(id: string, actor: Actor): Promise<TokenView> {
     return this.tokens.revoke(id, actor);
   }
 
   /** See ApiTokens.authenticate. */
   authenticateToken(secret: string): Promise<Principal | undefined> {
     return this.tokens.authenticate(secret);
+  }
+
+  /** See ApiTokens.current. */
+  tokenPrincipal(id: string): Promise<Principal | undefined> {
+    return this.tokens.current(id);
   }
 
   /** Inserts a user unless the name is taken (then undefined), with its event. */

@@ -6,7 +6,7 @@
 import { VigilError } from '../core/errors.js';
 import type { Clearance, Principal, Role } from './access.js';
 import { appendAccountEvents, type AccountEvent } from './account-events.js';
-import { checkGrant, checkTokenName } from './account-rules.js';
+import { actorId, checkGrant, checkGrantWithin, checkTokenName, type Actor } from './account-rules.js';
 import { newTokenSecret, sameHash, secretHash, tokenIdOf } from './account-secrets.js';
 import type { Store } from './store.js';
 
@@ -65,11 +65,13 @@ export class ApiTokens {
 
   /**
    * Creates a token; its secret is returned once and kept nowhere. Throws REQUEST_INVALID for
-   * a blank name, no roles, or an unknown role or clearance.
+   * a blank name, no roles, or an unknown role or clearance; FORBIDDEN when a principal grants
+   * a clearance above its own or a compartment it does not hold.
    */
-  async create(input: NewToken, actor: string): Promise<{ token: TokenView; secret: string }> {
+  async create(input: NewToken, actor: Actor): Promise<{ token: TokenView; secret: string }> {
     const name = checkTokenName(input.name);
     const grant = checkGrant(input);
+    checkGrantWithin(grant, actor);
     const { id, secret } = newTokenSecret();
     const row: TokenRow = {
       id,
@@ -91,7 +93,7 @@ export class ApiTokens {
       row.created_ms,
       row.revoked_ms,
     ]);
-    await this.#record(actor, { type: 'token.created', data: { token: id, name, ...grant } });
+    await this.#record(actorId(actor), { type: 'token.created', data: { token: id, name, ...grant } });
     return { token: tokenView(row), secret };
   }
 
@@ -104,7 +106,7 @@ export class ApiTokens {
   }
 
   /** Revokes a token from now on (no event when already revoked). Throws TOKEN_NOT_FOUND. */
-  async revoke(id: string, actor: string): Promise<TokenView> {
+  async revoke(id: string, actor: Actor): Promise<TokenView> {
     const row = await this.#row(id);
     if (row === undefined) throw new VigilError('TOKEN_NOT_FOUND', `no API token "${id}"`);
     if (row.revoked_ms !== null) return tokenView(row);
@@ -118,7 +120,7 @@ export class ApiTokens {
     this.#use.delete(id);
     this.#recent.delete(id);
     // None when another process revoked it meanwhile: that one tells.
-    if (revoked.length > 0) await this.#record(actor, { type: 'token.revoked', data: { token: id } });
+    if (revoked.length > 0) await this.#record(actorId(actor), { type: 'token.revoked', data: { token: id } });
     return tokenView((await this.#row(id)) ?? row);
   }
 
@@ -139,14 +141,18 @@ export class ApiTokens {
       return undefined;
     }
     await this.#countUse(id);
-    return {
-      kind: 'token',
-      id: row.id,
-      name: row.name,
-      roles: JSON.parse(row.roles) as Role[],
-      clearance: row.clearance as Clearance,
-      compartments: JSON.parse(row.compartments) as string[],
-    };
+    return principalOf(row);
+  }
+
+  /**
+   * The principal of the live token `id` as it stands now; undefined once revoked (or for an
+   * unknown id). Read like `authenticate` (the row at most TOKEN_RECHECK_MS old; a revocation
+   * by this process at once) but not a use: no `token.used`. For what holds a token's
+   * authentication open past one request (the event stream).
+   */
+  async current(id: string): Promise<Principal | undefined> {
+    const row = await this.#recentRow(id);
+    return row === undefined || row.revoked_ms !== null ? undefined : principalOf(row);
   }
 
   async #countUse(id: string): Promise<void> {
@@ -185,6 +191,17 @@ export class ApiTokens {
     ]);
     return row;
   }
+}
+
+function principalOf(row: TokenRow): Principal {
+  return {
+    kind: 'token',
+    id: row.id,
+    name: row.name,
+    roles: JSON.parse(row.roles) as Role[],
+    clearance: row.clearance as Clearance,
+    compartments: JSON.parse(row.compartments) as string[],
+  };
 }
 
 function tokenView(row: TokenRow): TokenView {

@@ -119,7 +119,7 @@ export class Sessions {
   async authenticate(secret: string): Promise<Session | undefined> {
     if (typeof secret !== 'string' || !isSecretShaped(secret)) return undefined;
     const now = this.now();
-    const session = await this.#live(secret, now);
+    const session = await this.#live('secret_hash', secretHash(secret), now);
     if (session !== undefined) {
       // A busy session writes its last use at most every tenth of its idle limit (and 30 s),
       // not once per request.
@@ -127,6 +127,12 @@ export class Sessions {
       await this.store.db.run('UPDATE auth_sessions SET last_seen_ms = ? WHERE id = ? AND last_seen_ms <= ?', [now, session.sessionId, now - step]);
     }
     return session;
+  }
+
+  /** See Accounts.sessionPrincipal. */
+  async current(sessionId: string): Promise<Principal | undefined> {
+    if (typeof sessionId !== 'string') return undefined;
+    return (await this.#live('id', sessionId, this.now()))?.principal;
   }
 
   /** See Accounts.signOut. */
@@ -139,12 +145,15 @@ export class Sessions {
     if (row !== undefined) await this.#end([row], 'signed-out', row.user_id);
   }
 
-  /** The session of a secret as if used at `now`; an expired one is ended (with its event). */
-  async #live(secret: string, now: number): Promise<Session | undefined> {
+  /**
+   * The session whose `column` (its secret's hash, or its id) is `value`, as if used at `now`;
+   * an expired one is ended (with its event).
+   */
+  async #live(column: 'secret_hash' | 'id', value: string, now: number): Promise<Session | undefined> {
     const [row] = await this.store.db.all<SessionRow>(
       `SELECT s.id, s.csrf_token, s.user_id, s.last_seen_ms, s.expires_ms, u.username, u.roles, u.clearance, u.compartments, u.disabled
-       FROM auth_sessions s JOIN auth_users u ON u.id = s.user_id WHERE s.secret_hash = ?`,
-      [secretHash(secret)],
+       FROM auth_sessions s JOIN auth_users u ON u.id = s.user_id WHERE s.${column} = ?`,
+      [value],
     );
     // Disabling a user deletes their sessions; the check keeps a session racing it out too.
     if (row === undefined || row.disabled !== 0) return undefined;

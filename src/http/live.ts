@@ -3,21 +3,43 @@
  * reader is sent, as Server-Sent Events, the changes it may see. Reports the reader may not see
  * are never sent; a `withheld` event says how many there were. Assessments (the same for every
  * reader) are sent for every problem that changed.
+ *
+ * A stream lives only as long as the credential it was opened with: it is closed as soon as an
+ * account event in the log ends that credential (its token revoked, its session ended, its user
+ * disabled or their password reset), when the credential, checked again before anything is
+ * sent, no longer holds or stands for other rights (a changed clearance: the client reconnects
+ * with its new ones), and at the latest RECHECK_EVERY_MS after it lapsed otherwise (a session
+ * expired).
  */
 import type { ServerResponse } from 'node:http';
 import { canSee, isMarked, type Principal } from '../app/access.js';
 import { PROBLEM_DEFINED, REPORT_RECEIVED, REPORT_REGRADED, REPORT_RETRACTED, type ReportReceivedData } from '../app/events.js';
 import type { Store } from '../app/store.js';
 import { formatInstant } from '../core/instant.js';
-import type { StoredEvent } from '../log/event.js';
+import { SYSTEM, type StoredEvent } from '../log/event.js';
 import type { Metrics } from './metrics.js';
 
 /** A connection is dropped when this much is waiting to be written to it (a stalled reader). */
 const MAX_BUFFERED = 1 << 20;
 const HEARTBEAT_MS = 15_000;
+/** How often every open stream's credential is checked again even when nothing is sent. */
+export const RECHECK_EVERY_MS = 5_000;
+
+/** What a stream was opened with, so that the feed can tell when it no longer holds. */
+export interface StreamCredential {
+  /** Who the stream reads as: what it is sent is decided by these rights. */
+  readonly principal: Principal;
+  /** The id of the session, when the stream was opened with a session cookie. */
+  readonly session?: string;
+  /**
+   * The principal the credential stands for now; undefined once it no longer holds (revoked,
+   * signed out, expired, the user disabled). Not a use of the credential.
+   */
+  recheck(): Promise<Principal | undefined>;
+}
 
 interface Client {
-  readonly principal: Principal;
+  readonly credential: StreamCredential;
   readonly response: ServerResponse;
 }
 
@@ -38,6 +60,7 @@ export class LiveFeed {
   readonly #clients = new Set<Client>();
   readonly #levels = new Map<string, string>();
   #heartbeat: NodeJS.Timeout | undefined;
+  #recheck: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   /** Settles when the changes of the latest append have been sent. */
   #sending: Promise<void> = Promise.resolve();
@@ -50,23 +73,34 @@ export class LiveFeed {
 
   start(): void {
     this.#unsubscribe = this.store.onProjected((events) => {
+      // Before the changes are sent, so none reaches a stream whose credential they ended.
+      this.#endLapsed(events);
       this.#sending = this.#sending.then(() => this.#publish(events)).catch(() => undefined);
     });
     this.#heartbeat = setInterval(() => {
       for (const client of this.#clients) this.#write(client, ': keep-alive\n\n');
     }, HEARTBEAT_MS);
     this.#heartbeat.unref();
+    let rechecking = false;
+    this.#recheck = setInterval(() => {
+      if (rechecking) return;
+      rechecking = true;
+      void Promise.all([...this.#clients].map((client) => this.#stillHolds(client))).finally(() => {
+        rechecking = false;
+      });
+    }, RECHECK_EVERY_MS);
+    this.#recheck.unref();
   }
 
-  /** Takes over a response as an event stream for `principal`. */
-  add(principal: Principal, response: ServerResponse): void {
-    const client: Client = { principal, response };
+  /** Takes over a response as an event stream for the principal of `credential`. */
+  add(credential: StreamCredential, response: ServerResponse): void {
+    const client: Client = { credential, response };
     this.#clients.add(client);
     this.metrics.streams.inc();
     response.on('close', () => {
       if (this.#clients.delete(client)) this.metrics.streams.dec();
     });
-    this.#write(client, `retry: 3000\nevent: hello\ndata: ${JSON.stringify({ user: principal.name })}\n\n`);
+    this.#write(client, `retry: 3000\nevent: hello\ndata: ${JSON.stringify({ user: credential.principal.name })}\n\n`);
   }
 
   /** How many readers are connected. */
@@ -78,9 +112,43 @@ export class LiveFeed {
   close(): void {
     this.#unsubscribe?.();
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    if (this.#recheck !== undefined) clearInterval(this.#recheck);
     // The stream's connection is closed too: left open, it would keep a closing server waiting.
     for (const client of this.#clients) client.response.end(() => client.response.destroy());
     this.#clients.clear();
+  }
+
+  /** Ends one stream (its connection too, so the client reconnects, or learns it may not). */
+  #end(client: Client): void {
+    if (!this.#clients.delete(client)) return;
+    this.metrics.streams.dec();
+    client.response.end(() => client.response.destroy());
+  }
+
+  /** Ends the streams whose credential an account event among `events` ended. */
+  #endLapsed(events: readonly StoredEvent[]): void {
+    for (const event of events) {
+      if (event.stream !== SYSTEM) continue;
+      const lapsed = lapsedBy(event);
+      if (lapsed === undefined) continue;
+      for (const client of this.#clients) if (lapsed(client.credential)) this.#end(client);
+    }
+  }
+
+  /**
+   * True when the client's credential still stands for the rights the stream was opened with;
+   * otherwise (or when it cannot be told) the stream is ended.
+   */
+  async #stillHolds(client: Client): Promise<boolean> {
+    let current: Principal | undefined;
+    try {
+      current = await client.credential.recheck();
+    } catch {
+      current = undefined;
+    }
+    if (current !== undefined && sameRights(current, client.credential.principal)) return this.#clients.has(client);
+    this.#end(client);
+    return false;
   }
 
   #write(client: Client, text: string): void {
@@ -129,18 +197,20 @@ export class LiveFeed {
       }
     }
 
+    const outgoing: { client: Client; text: string; reads: { problem: string; report: string }[] }[] = [];
     for (const client of [...this.#clients]) {
+      const principal = client.credential.principal;
       let text = '';
       for (const d of defined) text += `event: problem\ndata: ${JSON.stringify(d)}\n\n`;
       for (const w of warnings) text += `event: warning\ndata: ${JSON.stringify(w)}\n\n`;
       for (const d of dissents) text += `event: dissent\ndata: ${JSON.stringify(d)}\n\n`;
-      if (client.principal.roles.includes('admin')) {
+      if (principal.roles.includes('admin')) {
         for (const e of events) if (e.type === 'organisation.gaps-foreseen') text += `event: coverage\ndata: ${JSON.stringify({ seq: e.seq, ...e.data })}\n\n`;
       }
       const withheld = new Map<string, number>();
       const reads: { problem: string; report: string }[] = [];
       for (const change of changes) {
-        if (!canSee(client.principal, change)) {
+        if (!canSee(principal, change)) {
           withheld.set(change.problem, (withheld.get(change.problem) ?? 0) + 1);
           continue;
         }
@@ -152,10 +222,16 @@ export class LiveFeed {
         const message = { problem: a.problem, version: a.version, level: a.level, pDangerous: a.pDangerous, leading: a.leading, posterior: a.posterior, counted: a.counted, updatedAt: formatInstant(a.instant) };
         text += `event: assessment\ndata: ${JSON.stringify(message)}\n\n`;
       }
-      if (text === '') continue;
+      if (text !== '') outgoing.push({ client, text, reads });
+    }
+    // Nothing is sent on a credential that no longer holds (as authentication reads it: a
+    // token's row at most TOKEN_RECHECK_MS old, a session's afresh).
+    const holds = await Promise.all(outgoing.map(({ client }) => this.#stillHolds(client)));
+    for (const [k, { client, text, reads }] of outgoing.entries()) {
+      if (holds[k] !== true) continue;
       // The read is recorded before the reader is sent the report.
-      if (reads.length > 0) await this.recordReads(client.principal, '/api/v1/stream', reads);
-      this.#write(client, text);
+      if (reads.length > 0) await this.recordReads(client.credential.principal, '/api/v1/stream', reads);
+      if (this.#clients.has(client)) this.#write(client, text);
     }
   }
 
@@ -195,4 +271,28 @@ export class LiveFeed {
     }
     return changes;
   }
+}
+
+/**
+ * Which credentials an account event ends: a revoked token, an ended session, every session of
+ * a disabled user or of one whose password was reset; undefined for any other event.
+ */
+function lapsedBy(event: StoredEvent): ((credential: StreamCredential) => boolean) | undefined {
+  switch (event.type) {
+    case 'token.revoked':
+      return (c) => c.principal.kind === 'token' && c.principal.id === event.data.token;
+    case 'session.ended':
+      return (c) => c.session !== undefined && c.session === event.data.session;
+    case 'user.disabled':
+    case 'user.password-reset':
+      return (c) => c.principal.kind === 'user' && c.principal.id === event.data.user;
+    default:
+      return undefined;
+  }
+}
+
+/** True when two principals have the same roles, clearance and compartments. */
+function sameRights(a: Principal, b: Principal): boolean {
+  const rights = (p: Principal) => JSON.stringify([p.roles, p.clearance, [...p.compartments].sort()]);
+  return a.id === b.id && rights(a) === rights(b);
 }

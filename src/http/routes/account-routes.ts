@@ -1,6 +1,6 @@
 /** Sign-in and sign-out, users and API tokens. */
 import { isVigilError } from '../../core/errors.js';
-import { SESSION_COOKIE } from '../auth.js';
+import { SESSION_COOKIE, refusalsRecorded } from '../auth.js';
 import type { App, ServerContext } from '../context.js';
 import { authHeaders, newTokenBody, newUserBody, passwordBody, signInBody, tokenIdParams, usernameParams } from '../schemas.js';
 
@@ -12,7 +12,7 @@ export interface SessionSettings {
 }
 
 export function accountRoutes(app: App, ctx: ServerContext, settings: SessionSettings): void {
-  const { accounts } = ctx;
+  const { accounts, store } = ctx;
 
   app.post(
     '/api/v1/session',
@@ -62,17 +62,20 @@ export function accountRoutes(app: App, ctx: ServerContext, settings: SessionSet
 
   app.post(
     '/api/v1/users',
-    { config: { access: 'user.manage' }, schema: { tags: ['identity'], summary: 'Create a user', headers: authHeaders, body: newUserBody } },
+    { config: { access: 'user.manage' }, schema: { tags: ['identity'], summary: 'Create a user (clearance and compartments at most your own)', headers: authHeaders, body: newUserBody } },
     async (request, reply) => {
-      const user = await accounts.createUser(
-        {
-          username: request.body.username,
-          password: request.body.password,
-          roles: request.body.roles,
-          ...(request.body.clearance !== undefined ? { clearance: request.body.clearance } : {}),
-          ...(request.body.compartments !== undefined ? { compartments: request.body.compartments } : {}),
-        },
-        request.principal!.id,
+      // The admin grants no more than it holds (Accounts refuses with FORBIDDEN, recorded).
+      const user = await refusalsRecorded(store, request, 'user.create', () =>
+        accounts.createUser(
+          {
+            username: request.body.username,
+            password: request.body.password,
+            roles: request.body.roles,
+            ...(request.body.clearance !== undefined ? { clearance: request.body.clearance } : {}),
+            ...(request.body.compartments !== undefined ? { compartments: request.body.compartments } : {}),
+          },
+          request.principal!,
+        ),
       );
       return reply.status(201).send({ user });
     },
@@ -85,33 +88,38 @@ export function accountRoutes(app: App, ctx: ServerContext, settings: SessionSet
   app.post(
     '/api/v1/users/:username/disable',
     { config: { access: 'user.manage' }, schema: { tags: ['identity'], summary: 'Disable a user (ends their sessions)', headers: authHeaders, params: usernameParams } },
-    async (request) => ({ user: await accounts.disableUser(request.params.username, request.principal!.id) }),
+    async (request) => ({ user: await accounts.disableUser(request.params.username, request.principal!) }),
   );
 
   app.post(
     '/api/v1/users/:username/password',
     {
       config: { access: 'user.manage' },
-      schema: { tags: ['identity'], summary: 'Reset a password (generated and shown once when none is given)', headers: authHeaders, params: usernameParams, body: passwordBody },
+      schema: { tags: ['identity'], summary: 'Reset a password (generated and shown once when none is given); not of a user cleared beyond you', headers: authHeaders, params: usernameParams, body: passwordBody },
     },
     async (request) => {
-      const result = await accounts.resetPassword(request.params.username, request.body.password, request.principal!.id);
+      // Not of a user cleared beyond the admin: whoever sets the password can sign in as them.
+      const result = await refusalsRecorded(store, request, 'user.password-reset', () =>
+        accounts.resetPassword(request.params.username, request.body.password, request.principal!),
+      );
       return { user: result.user, ...(result.generated ? { password: result.password } : {}) };
     },
   );
 
   app.post(
     '/api/v1/tokens',
-    { config: { access: 'token.manage' }, schema: { tags: ['identity'], summary: 'Create an API token; the secret is answered once', headers: authHeaders, body: newTokenBody } },
+    { config: { access: 'token.manage' }, schema: { tags: ['identity'], summary: 'Create an API token (clearance and compartments at most your own); the secret is answered once', headers: authHeaders, body: newTokenBody } },
     async (request, reply) => {
-      const { token, secret } = await accounts.createToken(
-        {
-          name: request.body.name,
-          roles: request.body.roles,
-          ...(request.body.clearance !== undefined ? { clearance: request.body.clearance } : {}),
-          ...(request.body.compartments !== undefined ? { compartments: request.body.compartments } : {}),
-        },
-        request.principal!.id,
+      const { token, secret } = await refusalsRecorded(store, request, 'token.create', () =>
+        accounts.createToken(
+          {
+            name: request.body.name,
+            roles: request.body.roles,
+            ...(request.body.clearance !== undefined ? { clearance: request.body.clearance } : {}),
+            ...(request.body.compartments !== undefined ? { compartments: request.body.compartments } : {}),
+          },
+          request.principal!,
+        ),
       );
       return reply.status(201).send({ token, secret });
     },
@@ -125,7 +133,7 @@ export function accountRoutes(app: App, ctx: ServerContext, settings: SessionSet
     '/api/v1/tokens/:id',
     { config: { access: 'token.manage' }, schema: { tags: ['identity'], summary: 'Revoke an API token', headers: authHeaders, params: tokenIdParams } },
     async (request) => {
-      const token = await accounts.revokeToken(request.params.id, request.principal!.id);
+      const token = await accounts.revokeToken(request.params.id, request.principal!);
       return { token };
     },
   );

@@ -1,7 +1,9 @@
 /** The service's own routes: health, metrics, the OpenAPI document and the live event stream. */
 import type { App, ServerContext } from '../context.js';
+import { may } from '../../app/access.js';
 import { VigilError } from '../../core/errors.js';
 import { demand } from '../auth.js';
+import type { StreamCredential } from '../live.js';
 import { authHeaders } from '../schemas.js';
 
 /** True for a loopback peer address (IPv4, IPv6, or IPv4-mapped IPv6). */
@@ -12,11 +14,14 @@ export function isLoopback(address: string | undefined): boolean {
 export function serviceRoutes(app: App, ctx: ServerContext): void {
   const { store } = ctx;
 
-  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['service'], summary: '200 when the store answers, else 503', security: [] } }, async (_request, reply) => {
+  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['service'], summary: '200 {status} when the store answers, else 503 (with the log head `seq` to auditors and admins)', security: [] } }, async (request, reply) => {
     try {
       const head = await store.log.head();
       await store.db.all('SELECT 1 AS ok');
-      return { status: 'ok', seq: head?.seq ?? 0 };
+      // The log's head only to who may read the log anyway: from anyone else, watching it
+      // would tell when events arrive.
+      const principal = request.principal;
+      return principal !== undefined && may(principal, 'log.read') ? { status: 'ok', seq: head?.seq ?? 0 } : { status: 'ok' };
     } catch {
       return reply.status(503).send({ error: { code: 'LOG_UNAVAILABLE', message: 'the store does not answer' } });
     }
@@ -54,6 +59,12 @@ export function serviceRoutes(app: App, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const principal = request.principal!;
+      const session = request.session?.sessionId;
+      // Checked again while the stream is open: it ends with its token or session.
+      const credential: StreamCredential =
+        session !== undefined
+          ? { principal, session, recheck: () => ctx.accounts.sessionPrincipal(session) }
+          : { principal, recheck: () => ctx.accounts.tokenPrincipal(principal.id) };
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -62,7 +73,7 @@ export function serviceRoutes(app: App, ctx: ServerContext): void {
         'x-content-type-options': 'nosniff',
         'x-accel-buffering': 'no',
       });
-      ctx.live.add(principal, reply.raw);
+      ctx.live.add(credential, reply.raw);
     },
   );
 }
