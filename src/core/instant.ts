@@ -46,9 +46,11 @@ function parseCanonical(text: string): number | null | undefined {
   if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0 || ms < 0) return undefined;
   // A string of the right shape with an impossible date or time is no instant at all.
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
-  // Date.UTC reads years 0-99 as 1900-1999.
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  return y < 100 ? new Date(utc).setUTCFullYear(y) : utc;
+  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  // Date.UTC reads years 0-99 as 1900-1999 (and 1900 has no 29 February, which year 0 has):
+  // set the year, month and day together.
+  const date = new Date(Date.UTC(2000, 0, 1, h, mi, s, ms));
+  return date.setUTCFullYear(y, mo - 1, d);
 }
 
 /** Days in a month (1-12) of the proleptic Gregorian calendar. */

@@ -73,8 +73,10 @@ function topAdvice(list: readonly CollectionAdvice[]) {
 export function replay(problem: Problem, reports: readonly Report[], options: ReplayOptions = {}): Replay {
   const stop = options.at ?? Infinity;
   const corrections = [...(options.corrections ?? [])].filter((c) => c.at <= stop).sort((a, b) => a.at - b.at);
-  // A report retracted before it was even received never was an instant of the replay.
-  const retractedAt = new Map(corrections.filter((c) => c.kind === 'retracted').map((c) => [c.report, c.at]));
+  // A report retracted before it was even received never was an instant of the replay. Its
+  // first retraction is the one in force (a later one changes nothing).
+  const retractedAt = new Map<string, number>();
+  for (const c of corrections) if (c.kind === 'retracted' && !retractedAt.has(c.report)) retractedAt.set(c.report, c.at);
   const sorted = reports
     .filter((r) => r.received <= stop && !((retractedAt.get(r.id) ?? Infinity) <= r.received))
     .sort((a, b) => a.received - b.received);

@@ -210,6 +210,17 @@ export interface ReliabilityBin {
  * the event happened. A calibrated forecaster's bins lie on the diagonal. Throws RangeError for
  * a bin count that is not a whole number from 1 to 100.
  */
+/**
+ * The bin [k/n, (k+1)/n) that holds p, with the bounds as the bins report them: p * n rounds
+ * (0.29 * 100 is 28.999...), so the floor is moved to where k/n <= p < (k+1)/n; p = 1 goes in the last.
+ */
+function binOf(p: number, n: number): number {
+  let k = Math.floor(p * n);
+  if ((k + 1) / n <= p) k += 1;
+  else if (k / n > p) k -= 1;
+  return Math.max(0, Math.min(n - 1, k));
+}
+
 export function reliabilityBins(outcomes: readonly BinaryOutcome[], binCount = 10): ReliabilityBin[] {
   if (!Number.isInteger(binCount) || binCount < 1 || binCount > 100) throw new RangeError(`the bin count must be a whole number from 1 to 100, got ${binCount}`);
   const counts = new Array<number>(binCount).fill(0);
@@ -217,7 +228,7 @@ export function reliabilityBins(outcomes: readonly BinaryOutcome[], binCount = 1
   const hits = new Array<number>(binCount).fill(0);
   for (const o of outcomes) {
     const p = probability(o.p, 'a forecast');
-    const k = Math.min(binCount - 1, Math.floor(p * binCount));
+    const k = binOf(p, binCount);
     counts[k]! += 1;
     sums[k]! += p;
     if (o.happened) hits[k]! += 1;

@@ -44,10 +44,19 @@ export function sensitivity(
   const ids = evidence.reports.map((e) => e.report.id);
   evidence.reports.forEach((e, k) => {
     const j = e.indicator;
-    const present = u1[j]!;
-    const absent = u0[j]!;
-    const inverseA = Math.exp(-e.logA);
-    const inverseB = Math.exp(-e.logB);
+    let present = u1[j]!;
+    let absent = u0[j]!;
+    let inverseA = Math.exp(-e.logA);
+    let inverseB = Math.exp(-e.logB);
+    if (inverseA === Infinity || inverseB === Infinity) {
+      // A channel rate below ~1e-308 (a denormal, which the spec allows): 1/a overflows, and
+      // u * (1/a) would be NaN where u underflowed. Take each product whole, from logs.
+      const state = states[j]!;
+      present = state.logU1.map((logU) => Math.exp(logU - e.logA));
+      absent = state.logU0.map((logU) => Math.exp(logU - e.logB));
+      inverseA = 1;
+      inverseB = 1;
+    }
     let total = 0;
     let danger = 0;
     let leading = 0;

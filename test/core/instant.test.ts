@@ -13,6 +13,13 @@ describe('parseInstant', () => {
     expect(parseInstant(formatInstant(expected))).toBe(expected);
   });
 
+  it('reads 29 February of year 0 (a leap year in the proleptic Gregorian calendar; 1900 is not)', () => {
+    for (const text of ['0000-02-29T00:00:00.000Z', '0000-02-29T23:59:59.999Z', '0004-02-29T12:00:00.000Z']) {
+      expect(parseInstant(text)).toBe(Date.parse(text));
+      expect(formatInstant(parseInstant(text)!)).toBe(text);
+    }
+  });
+
   it('accepts an offset of whole hours written without minutes', () => {
     expect(parseInstant('2026-03-01T05:00:00+05')).toBe(Date.UTC(2026, 2, 1));
     expect(parseInstant('2026-03-01T00:00:00-03')).toBe(Date.UTC(2026, 2, 1, 3));

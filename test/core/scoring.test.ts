@@ -149,6 +149,22 @@ describe('reliability bins', () => {
     expect(bins[9]!.meanForecast).toBeCloseTo(0.975, 12);
   });
 
+  it('puts every forecast in the bin whose reported bounds hold it, lower <= p < upper', () => {
+    // 0.29 * 100 is 28.999...: a plain floor put 0.29 in [0.28, 0.29).
+    expect(reliabilityBins([{ p: 0.29, happened: true }], 100)[29]).toMatchObject({ lower: 0.29, count: 1 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 100 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, k, x) => {
+        // Bin edges themselves (k/n) and any other probability.
+        for (const p of [Math.min(1, k / n), x]) {
+          const bins = reliabilityBins([{ p, happened: false }], n);
+          const bin = bins.find((b) => b.count === 1)!;
+          expect(bin.lower <= p && (p < bin.upper || (p === 1 && bin.upper === 1)), `p ${p} in [${bin.lower}, ${bin.upper})`).toBe(true);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('refuses a bin count that is not 1 to 100', () => {
     expect(() => reliabilityBins([], 0)).toThrow(RangeError);
     expect(() => reliabilityBins([], 2.5)).toThrow(/whole number/);
