@@ -15,8 +15,9 @@ interface Frame {
 /**
  * The first duplicated or forbidden member name in `text`, which must be valid JSON (check it
  * with JSON.parse first), as an issue with its JSON Pointer; undefined when there is none.
+ * With `allowProto`, `__proto__` is left to the caller's own checks (only repeats are looked for).
  */
-export function memberNameIssue(text: string): Issue | undefined {
+export function memberNameIssue(text: string, allowProto = false): Issue | undefined {
   const frames: Frame[] = [];
   const path: (string | number)[] = [];
   let expectName = false;
@@ -37,7 +38,7 @@ export function memberNameIssue(text: string): Issue | undefined {
         const name = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
         const frame = frames[frames.length - 1]!;
         path[path.length - 1] = name;
-        if (name === '__proto__') return { path: pointer(path), message: 'a member named "__proto__" is not accepted' };
+        if (name === '__proto__' && !allowProto) return { path: pointer(path), message: 'a member named "__proto__" is not accepted' };
         if (frame.names!.has(name)) return { path: pointer(path), message: 'is given twice in the same object' };
         frame.names!.add(name);
         expectName = false;

@@ -24,8 +24,9 @@ export function parseProblemText(text: string, format: ProblemFormat): Validated
     } catch (error) {
       return { ok: false, issues: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
     }
-    // As the YAML reader does: a key given twice is an error, not the last one winning.
-    const issue = memberNameIssue(text);
+    // As the YAML reader does: a key given twice is an error, not the last one winning. (A
+    // `__proto__` id is the schema's to refuse, with its own reason.)
+    const issue = memberNameIssue(text, true);
     if (issue !== undefined) return { ok: false, issues: [issue] };
   } else {
     const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });

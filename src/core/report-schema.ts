@@ -15,21 +15,31 @@ const openUnit = z
   .number({ error: 'must be a number' })
   .refine((x) => x > 0 && x < 1, 'must be strictly between 0 and 1');
 
+/** A UTF-16 surrogate without its partner: `\ud800` in JSON reads as one, but it is no character. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * A string member of a report: characters, which a lone surrogate is not (the log would refuse
+ * to write one; refused here, it is named by its field, with the report's other errors).
+ */
+const unicodeString = () =>
+  z.string({ error: 'must be a string' }).refine((s) => !LONE_SURROGATE.test(s), 'must not contain a lone surrogate (not valid Unicode)');
+
 /** The fields of a report as it arrives, before defaults. */
 export const reportFields = {
-  id: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  indicator: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
+  id: unicodeString().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  indicator: unicodeString().min(1, 'must not be empty'),
   observed: z.enum(['present', 'absent'], { error: 'must be "present" or "absent"' }),
   at: instant,
   received: instant.optional(),
-  source: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+  source: unicodeString().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
   reliability: z.enum(RELIABILITY_GRADES, { error: 'must be an Admiralty reliability grade, A to F' }).optional(),
   credibility: z
     .union([z.enum(CREDIBILITY_GRADES), z.number().int().min(1).max(6)], { error: 'must be an Admiralty credibility grade, 1 to 6' })
     .optional(),
   sensitivity: openUnit.optional(),
   falseAlarmRate: openUnit.optional(),
-  text: z.string({ error: 'must be a string' }).max(100_000, 'must be at most 100000 characters').optional(),
+  text: unicodeString().max(100_000, 'must be at most 100000 characters').optional(),
 };
 
 /** The shape of one report (rules between fields are checked by `completeReport`). */

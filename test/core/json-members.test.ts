@@ -22,6 +22,9 @@ describe('memberNameIssue', () => {
     expect(memberNameIssue('{"\\u005f_proto__":1}')?.path).toBe('/__proto__');
     // As a value it is only a string.
     expect(memberNameIssue('{"text":"__proto__"}')).toBeUndefined();
+    // Left to the caller, only repeats are looked for.
+    expect(memberNameIssue('{"__proto__":1}', true)).toBeUndefined();
+    expect(memberNameIssue('{"__proto__":1,"__proto__":2}', true)?.path).toBe('/__proto__');
   });
 
   it('finds nothing in JSON without repeated names, and finds a repeat put anywhere', () => {
@@ -46,7 +49,8 @@ describe('memberNameIssue', () => {
         const repeated = keys[pick % keys.length]!;
         const text = JSON.stringify(object).slice(0, -1) + `,${JSON.stringify(repeated)}:0}`;
         const wrapped = `{"outer":[1,${text}]}`;
-        expect(memberNameIssue(wrapped)?.path).toBe(`/outer/1/${repeated.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+        // (jsonValue may nest a "__proto__" member: only the repeat is looked for here.)
+        expect(memberNameIssue(wrapped, true)?.path).toBe(`/outer/1/${repeated.replaceAll('~', '~0').replaceAll('/', '~1')}`);
       }),
       { numRuns: 500 },
     );

@@ -6,7 +6,7 @@ import { reportFormatOf } from '../../core/report-file.js';
 import { parseCommandArgs, requireString } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { out, type Command } from '../command.js';
-import { readReportLines, type ByteCounter } from '../report-stream.js';
+import { readReportLines, RepeatedIds, type ByteCounter } from '../report-stream.js';
 import { DATA_HELP, DATA_OPTION, storeOptions } from '../store-options.js';
 
 /** Reports appended per atomic batch. */
@@ -26,14 +26,17 @@ skipped as duplicates, so an interrupted import can simply be run again.
 
   --problem ID     the stored problem the reports belong to (see 'vigil problem put')
   --reports FILE   the reports (.jsonl, or .csv)
-  --strict         refuse the whole file if any line is bad (checked before anything is written;
-                   an id stored with other content is found while writing, and stops the import
-                   at that batch)
+  --strict         refuse the whole file if any line is bad (checked before anything is written,
+                   repeated ids included; an id stored with other content is found while
+                   writing, and stops the import at that batch)
 ${DATA_HELP}
 
-Bad lines are reported by number and skipped (or, with --strict, refuse the file). A report id
-already stored with different content is a bad line too. On a terminal a progress bar shows the
-rate and the time left; otherwise one summary line is printed.
+Bad lines are reported by number and skipped (or, with --strict, refuse the file): lines that
+are not valid UTF-8, and a report id the file or the store already has with different content,
+too. A file that cannot be read past some line (a CSV header that cannot be read, a CSV record
+longer than 1 MiB) is refused there; the good lines before it are imported unless --strict.
+On a terminal a progress bar shows the rate and the time left; otherwise one summary line is
+printed.
 Exit status: 0 ok (even with skipped lines, which are listed), 1 bad input, 2 wrong usage.
 `,
   async run(args) {
@@ -58,7 +61,17 @@ Exit status: 0 ok (even with skipped lines, which are listed), 1 bad input, 2 wr
       };
 
       if (values.strict === true) {
-        for await (const item of readReportLines(path, format, model.problem)) if (!item.ok) noteBad(item.line, item.message);
+        // Everything the file itself can be refused for is found before anything is written.
+        const repeats = new RepeatedIds();
+        try {
+          for await (const item of readReportLines(path, format, model.problem)) {
+            if (item.ok) repeats.add(item.line, item.report);
+            else noteBad(item.line, item.message);
+          }
+          for (const repeat of repeats.conflicts()) noteBad(repeat.line, repeatMessage(repeat.id, repeat.first));
+        } finally {
+          repeats.close();
+        }
         if (bad > 0) throw new CliError(`${formatBad(path, badLines, bad)}\n${path}: ${bad} bad line${bad === 1 ? '' : 's'}; nothing was imported (--strict)`);
       }
 
@@ -84,7 +97,12 @@ Exit status: 0 ok (even with skipped lines, which are listed), 1 bad input, 2 wr
           } catch (error) {
             if (!isVigilError(error, 'REPORT_ID_CONFLICT')) throw error;
             const conflicting = new Set(((error.details?.items ?? []) as { index: number }[]).map((i) => i.index));
-            for (const index of conflicting) noteBad(batch[index]!.line, `report id "${batch[index]!.item.report.id}" is already stored with different content`);
+            for (const index of conflicting) {
+              const { line, item } = batch[index]!;
+              // The id's first line may be in this very batch (not stored yet): name it then.
+              const first = batch.find((b) => b.item.report.id === item.report.id);
+              noteBad(line, first !== undefined && first.line < line ? repeatMessage(item.report.id, first.line) : `report id "${item.report.id}" is already stored with different content`);
+            }
             if (values.strict === true) throw new CliError(`${formatBad(path, badLines, bad)}\n${path}: stopped (--strict); batches before this one were imported`);
             batch = batch.filter((_, index) => !conflicting.has(index));
           }
@@ -92,9 +110,11 @@ Exit status: 0 ok (even with skipped lines, which are listed), 1 bad input, 2 wr
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         progress?.update(counter.bytes, { reports: accepted + duplicates, rate: Math.round((accepted + duplicates) / Math.max(seconds, 1e-3)) });
       };
+      let stoppedAt: number | undefined;
       for await (const item of readReportLines(path, format, model.problem, counter)) {
         if (!item.ok) {
           noteBad(item.line, item.message);
+          if (item.fatal) stoppedAt = item.line;
           continue;
         }
         batch.push({ line: item.line, item: { report: item.report } });
@@ -103,6 +123,13 @@ Exit status: 0 ok (even with skipped lines, which are listed), 1 bad input, 2 wr
       await flush();
       progress?.update(size);
       progress?.stop();
+      if (stoppedAt !== undefined) {
+        const imported =
+          accepted + duplicates === 0
+            ? 'nothing was imported'
+            : `the good lines before it were imported (${summary(accepted, duplicates)})`;
+        throw new CliError(`${formatBad(path, badLines, bad)}\n${path}: not read past line ${stoppedAt}; ${imported}`);
+      }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (bad > 0) process.stderr.write(formatBad(path, badLines, bad) + '\n');
       out(
@@ -117,6 +144,15 @@ Exit status: 0 ok (even with skipped lines, which are listed), 1 bad input, 2 wr
     }
   },
 };
+
+/** `N reports`, and `M already there` when some were. */
+function summary(accepted: number, duplicates: number): string {
+  return `${accepted.toLocaleString('en-US')} report${accepted === 1 ? '' : 's'}` + (duplicates > 0 ? `, ${duplicates.toLocaleString('en-US')} already there` : '');
+}
+
+function repeatMessage(id: string, first: number): string {
+  return `report id "${id}" repeats line ${first} with different content`;
+}
 
 function formatBad(path: string, shown: readonly { line: number; message: string }[], total: number): string {
   const lines = [...shown].sort((a, b) => a.line - b.line).map((b) => `${path}: line ${b.line}: ${b.message}`);
