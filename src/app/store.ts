@@ -408,26 +408,42 @@ export class Store {
    * assess after every change (the warning engine). Equal to `assess`; falls back to it when
    * the replay is not at hand, `at` is before its latest report, or the problem has corrections.
    * `ignored` is empty and `ignoredCount` 0 on the fast path.
+   *
+   * `previous` is the level index a caller that evaluates the problem again and again (the
+   * warning engine, every minute) was left at by its previous evaluation: the level rule then
+   * runs once from it (spec section 6), so the hysteresis holds between reports too, where
+   * fading evidence moves pDangerous. Without it the level is the replay's, whose instants are
+   * the reports' only.
    */
-  async assessLatest(problemId: string, at: number): Promise<AsOfAssessment> {
+  async assessLatest(problemId: string, at: number, previous?: number): Promise<AsOfAssessment> {
     const live = await this.#uncorrectedLiveState(problemId, at);
-    if (live === undefined) return this.assess(problemId, at, { ignored: 'count' });
+    if (live === undefined) {
+      const full = await this.assess(problemId, at, { ignored: 'count' });
+      const warning = previous === undefined ? undefined : (await this.problem(problemId))?.problem.warning;
+      if (warning === undefined || previous === undefined) return full;
+      const from = Math.min(Math.max(0, Math.trunc(previous)), warning.levels.length - 1);
+      return { ...full, level: warning.levels[nextLevelIndex(warning, from, full.pDangerous)]?.id ?? '' };
+    }
     const snapshot = snapshotAt(live.problem, live.counted(), at);
-    const levels = live.problem.warning.levels;
-    const index = at === live.lastInstant ? live.level : nextLevelIndex(live.problem.warning, live.level, snapshot.pDangerous);
-    return { ...snapshot, level: levels[index]?.id ?? '', version: live.version, ignoredCount: 0 };
+    const { warning } = live.problem;
+    const from = previous === undefined ? undefined : Math.min(Math.max(0, Math.trunc(previous)), warning.levels.length - 1);
+    const index = from !== undefined ? nextLevelIndex(warning, from, snapshot.pDangerous) : at === live.lastInstant ? live.level : nextLevelIndex(warning, live.level, snapshot.pDangerous);
+    return { ...snapshot, level: warning.levels[index]?.id ?? '', version: live.version, ignoredCount: 0 };
   }
 
   /**
    * The level, pDangerous and leading hypothesis of a problem at `at` (at or after its latest
    * report) in O(indicators), from the replay in memory; undefined when it is not at hand (then
-   * use `assessLatest`). Enough to decide whether anything changed.
+   * use `assessLatest`). Enough to decide whether anything changed. `previous`: as for
+   * `assessLatest`.
    */
-  async quickLatest(problemId: string, at: number): Promise<{ level: string; levelIndex: number; pDangerous: number; leading: string } | undefined> {
+  async quickLatest(problemId: string, at: number, previous?: number): Promise<{ level: string; levelIndex: number; pDangerous: number; leading: string } | undefined> {
     const live = await this.#uncorrectedLiveState(problemId, at);
     if (live === undefined) return undefined;
     const { pDangerous, leading } = live.quick(at);
-    const levelIndex = at === live.lastInstant ? live.level : nextLevelIndex(live.problem.warning, live.level, pDangerous);
+    const { warning } = live.problem;
+    const from = previous === undefined ? undefined : Math.min(Math.max(0, Math.trunc(previous)), warning.levels.length - 1);
+    const levelIndex = from !== undefined ? nextLevelIndex(warning, from, pDangerous) : at === live.lastInstant ? live.level : nextLevelIndex(warning, live.level, pDangerous);
     return { level: live.problem.warning.levels[levelIndex]?.id ?? '', levelIndex, pDangerous, leading };
   }
 

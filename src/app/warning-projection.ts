@@ -65,7 +65,19 @@ export function deliveryTimerId(d: { warning: string; version: number; person: s
   return `delivery:${d.warning}:${d.version}:${d.person}:${d.channel}`;
 }
 
-/** Applies the warning events of a batch. */
+/** The version a warning is at in the projection (its latest opened, updated or closed event), if known. */
+async function currentVersion(tx: SqlDatabase, warning: string): Promise<number | undefined> {
+  const rows = await tx.all<{ version: number }>('SELECT version FROM warn_warnings WHERE id = ?', [warning]);
+  return rows[0] === undefined ? undefined : Number(rows[0].version);
+}
+
+/**
+ * Applies the warning events of a batch. Several servers write to one log, each deciding on
+ * what it read a moment before: an event about a version that is no longer the current one at
+ * its place in the log (an acknowledgment, an escalation step or its end, written after another
+ * server made a newer version) leaves the newer version's escalation alone. Applied in log
+ * order, this is the same on every server and on every rebuild.
+ */
 export async function applyWarningEvents(tx: SqlDatabase, events: readonly StoredEvent[]): Promise<void> {
   for (const event of events) {
     const at = ms(event.at);
@@ -106,6 +118,9 @@ export async function applyWarningEvents(tx: SqlDatabase, events: readonly Store
       }
       case WARNING_ACKNOWLEDGED: {
         const d = event.data as unknown as WarningAcknowledgedData;
+        // Stale (another server made a newer version first): not an acknowledgment of the
+        // warning as it is; the engine that wrote it answers WARNING_STALE (it finds no row).
+        if ((await currentVersion(tx, d.warning)) !== d.version) break;
         await tx.run('INSERT INTO warn_acks (seq, warning, version, user_id, person, at_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?)', [
           event.seq,
           d.warning,
@@ -115,17 +130,25 @@ export async function applyWarningEvents(tx: SqlDatabase, events: readonly Store
           at,
           JSON.stringify(d),
         ]);
-        // Acknowledged: the escalation of this version stops.
+        // Acknowledged: the escalation of this version (the current one) stops.
         await tx.run("DELETE FROM warn_timers WHERE warning = ? AND kind = 'escalation'", [d.warning]);
         break;
       }
       case ESCALATION_WAITING: {
         const d = event.data as unknown as EscalationWaitingData;
+        // A step of an older version, or of one acknowledged since the step was decided
+        // (another server's acknowledgment came first in the log): no timer, so the escalation
+        // of the current version goes on, and an acknowledged one stays stopped.
+        if ((await currentVersion(tx, d.warning)) !== d.version) break;
+        const acknowledged = await tx.all('SELECT 1 AS x FROM warn_acks WHERE warning = ? AND version = ? LIMIT 1', [d.warning, d.version]);
+        if (acknowledged.length > 0) break;
         await tx.run("DELETE FROM warn_timers WHERE warning = ? AND kind = 'escalation'", [d.warning]);
         await tx.run('INSERT INTO warn_timers (id, warning, kind, due_ms, body) VALUES (?, ?, ?, ?, ?)', [`escalation:${d.warning}`, d.warning, 'escalation', ms(d.due), JSON.stringify(d)]);
         break;
       }
       case ESCALATION_EXHAUSTED:
+        // Only the end of the current version's escalation ends its timer.
+        if ((await currentVersion(tx, String(event.data.warning))) !== Number(event.data.version)) break;
         await tx.run("DELETE FROM warn_timers WHERE warning = ? AND kind = 'escalation'", [String(event.data.warning)]);
         break;
       case DELIVERY_ATTEMPTED: {

@@ -7,6 +7,9 @@
  *   every earlier version (`sender,identifier,sent`, space-separated). A closed warning's last
  *   version is an `Update` with `responseType` `AllClear` and urgency `Past`: CAP's all-clear.
  *   (Not `Cancel`: that withdraws the earlier alerts, which were right when they were sent.)
+ *   A dissent's own warning closes with the official judgment of then: withdrawn, it is an
+ *   all-clear like any other; closed because the official assessment reached its level, it is
+ *   superseded, not all clear (`responseType` `Monitor`, pointing at the official warning).
  * - `scope` is `Restricted`, with the restriction text of the settings.
  * - `certainty` follows CAP's bands from pDangerous: `Likely` above 0.5, `Possible` up to 0.5,
  *   `Unlikely` below 0.05 (CAP's "p ~ 0"; ICD 203's "almost no chance"). Never `Observed`: a
@@ -136,16 +139,26 @@ export function capAlert(subject: CapSubject, settings: CapSettings): string {
     .filter((v) => v.version < subject.version)
     .sort((a, b) => a.version - b.version);
   const closed = subject.state === 'closed';
+  const superseded = closed && current.reason === 'official-caught-up';
   const { judgment, problem } = subject;
   const rank = judgment.levelIndex;
   const leading =
     problem.leadingTitle !== undefined ? `${problem.leadingTitle} (${judgment.leading})` : judgment.leading;
   const chance = `${judgment.words} (${percent(judgment.pDangerous)})`;
 
-  const headline = closed ? `All clear: ${problem.title}` : `${judgment.level}: ${problem.title}: ${chance}`;
-  const description = closed
-    ? `The warning on "${problem.title}" is over: the dangerous hypotheses are now ${chance}, level ${judgment.level}. Leading hypothesis: ${leading}. Assessed at ${judgment.at}.`
-    : `Vigil judges the dangerous hypotheses of "${problem.title}" ${chance}: level ${judgment.level} (${rank + 1} of ${problem.levels}). Leading hypothesis: ${leading}. Assessed at ${judgment.at}; version ${subject.version} of this warning (${current.reason}).`;
+  const headline = superseded
+    ? `Dissent taken over by the official warning: ${problem.title}`
+    : closed
+      ? `All clear: ${problem.title}`
+      : `${judgment.level}: ${problem.title}: ${chance}`;
+  const official = `the dangerous hypotheses are now ${chance}, level ${judgment.level}. Leading hypothesis: ${leading}. Assessed at ${judgment.at}.`;
+  const description = superseded
+    ? `This dissent's warning on "${problem.title}" is closed: the official assessment now reaches its level, and the official warning carries it from here: ${official}`
+    : closed && current.reason === 'dissent-withdrawn'
+      ? `This dissent's warning on "${problem.title}" is over: the dissent was withdrawn. The official assessment: ${official}`
+      : closed
+        ? `The warning on "${problem.title}" is over: ${official}`
+        : `Vigil judges the dangerous hypotheses of "${problem.title}" ${chance}: level ${judgment.level} (${rank + 1} of ${problem.levels}). Leading hypothesis: ${leading}. Assessed at ${judgment.at}; version ${subject.version} of this warning (${current.reason}).`;
   const references = earlier
     .map((v) => `${settings.sender},${capIdentifier(subject.warning, v.version)},${capDateTime(v.at)}`)
     .join(' ');
@@ -167,7 +180,7 @@ export function capAlert(subject: CapSubject, settings: CapSettings): string {
     '    <language>en</language>',
     '    <category>Security</category>',
     `    ${xmlElement('event', problem.title)}`,
-    `    <responseType>${closed ? 'AllClear' : 'Assess'}</responseType>`,
+    `    <responseType>${superseded ? 'Monitor' : closed ? 'AllClear' : 'Assess'}</responseType>`,
     `    <urgency>${capUrgency(rank, problem.levels, closed)}</urgency>`,
     `    <severity>${closed ? 'Minor' : capSeverity(rank, problem.levels)}</severity>`,
     `    <certainty>${capCertainty(judgment.pDangerous)}</certainty>`,
@@ -178,9 +191,11 @@ export function capAlert(subject: CapSubject, settings: CapSettings): string {
     '    <senderName>Vigil</senderName>',
     `    ${xmlElement('headline', clip(headline, 160))}`,
     `    ${xmlElement('description', description)}`,
-    ...(closed
-      ? []
-      : ['    <instruction>Read the assessment in Vigil and acknowledge this warning.</instruction>']),
+    ...(superseded
+      ? ['    <instruction>Follow the official warning on this problem in Vigil.</instruction>']
+      : closed
+        ? []
+        : ['    <instruction>Read the assessment in Vigil and acknowledge this warning.</instruction>']),
     ...(settings.publicUrl !== undefined
       ? [`    ${xmlElement('web', `${settings.publicUrl}/warnings/${encodeURIComponent(subject.warning)}`)}`]
       : []),

@@ -6,6 +6,13 @@
 import type { Judgment } from './warning-decision.js';
 import type { Contact } from './organisation-store.js';
 
+/**
+ * Why a warning closed (its last version's reason): the official level fell back to the first
+ * (`all-clear`), or a dissent's own warning ended because the dissent was withdrawn or the
+ * official assessment now reaches its level (the official warning carries it from there).
+ */
+export type ClosingReason = 'all-clear' | 'dissent-withdrawn' | 'official-caught-up';
+
 /** One person told of one warning version. */
 export interface Notification {
   /** Stable across retries and restarts: `<warning>:<version>:<person>`. */
@@ -26,6 +33,8 @@ export interface Notification {
   readonly withheld: number;
   /** True for the all-clear of a closed warning. */
   readonly allClear: boolean;
+  /** With `allClear`: why the warning closed. */
+  readonly closedBecause?: ClosingReason;
   /** Attempt number, from 1. */
   readonly attempt: number;
 }

@@ -4,7 +4,7 @@
  * finds the gap. Pure.
  */
 import { parseInstant } from '../core/instant.js';
-import { resolveTarget, type Organisation } from './organisation.js';
+import { EVERY_CHANNEL, resolveTarget, type Channel, type Organisation } from './organisation.js';
 
 /** A role with nobody reachable from `from` to `to` (ISO instants). */
 export interface CoverageGap {
@@ -14,10 +14,11 @@ export interface CoverageGap {
 }
 
 /**
- * Every gap in [from, to) (ms) for every role. Reachability only changes where an absence starts
- * or ends, so it is checked at those instants.
+ * Every gap in [from, to) (ms) for every role, reaching people through `available` (the
+ * server's channels, as the escalation does; default every channel). Reachability only changes
+ * where an absence starts or ends, so it is checked at those instants.
  */
-export function coverageGaps(org: Organisation, from: number, to: number): CoverageGap[] {
+export function coverageGaps(org: Organisation, from: number, to: number, available: ReadonlySet<Channel> = EVERY_CHANNEL): CoverageGap[] {
   const instants = new Set<number>([from]);
   for (const a of org.absences) {
     for (const edge of [parseInstant(a.from), parseInstant(a.to)]) {
@@ -29,7 +30,7 @@ export function coverageGaps(org: Organisation, from: number, to: number): Cover
   for (const role of org.roles) {
     let start: number | undefined;
     for (const [k, at] of cuts.entries()) {
-      const nobody = resolveTarget(org, `role:${role.id}`, at, role.id) === undefined;
+      const nobody = resolveTarget(org, `role:${role.id}`, at, role.id, available) === undefined;
       if (nobody && start === undefined) start = at;
       const end = cuts[k + 1] ?? to;
       if (start !== undefined && (!nobody || k === cuts.length - 1)) {

@@ -22,12 +22,20 @@ export function dissentIssues(problem: Problem, posterior: Readonly<Record<strin
   return issues;
 }
 
-/** The dissent's pDangerous and the level it reaches. */
-export function dissentLevel(problem: Problem, posterior: Readonly<Record<string, number>>): { pDangerous: number; level: string; levelIndex: number } {
-  const pDangerous = problem.hypotheses.filter((h) => h.dangerous === true).reduce((sum, h) => sum + (posterior[h.id] ?? 0), 0);
+/**
+ * The level a pDangerous (0-1) reaches among `levels` (ordered, the first at threshold 0): the
+ * highest whose threshold it meets. No hysteresis: a dissent has no history.
+ */
+export function levelReached(levels: Problem['warning']['levels'], pDangerous: number): { level: string; levelIndex: number } {
   let levelIndex = 0;
-  problem.warning.levels.forEach((level, k) => {
+  levels.forEach((level, k) => {
     if (pDangerous >= level.threshold) levelIndex = k;
   });
-  return { pDangerous, level: problem.warning.levels[levelIndex]?.id ?? '', levelIndex };
+  return { level: levels[levelIndex]?.id ?? '', levelIndex };
+}
+
+/** The dissent's pDangerous and the level it reaches under the problem's current levels. */
+export function dissentLevel(problem: Problem, posterior: Readonly<Record<string, number>>): { pDangerous: number; level: string; levelIndex: number } {
+  const pDangerous = problem.hypotheses.filter((h) => h.dangerous === true).reduce((sum, h) => sum + (posterior[h.id] ?? 0), 0);
+  return { pDangerous, ...levelReached(problem.warning.levels, pDangerous) };
 }

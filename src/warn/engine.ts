@@ -33,12 +33,12 @@ import {
 import { isVigilError, VigilError } from '../core/errors.js';
 import { estimativeWords } from '../core/words.js';
 import type { NewEvent } from '../log/event-log.js';
-import type { ChannelSender, Notification } from './channel.js';
+import type { ChannelSender, ClosingReason, Notification } from './channel.js';
 import { runEscalation, START, type EscalationAction, type EscalationCursor } from './escalation.js';
-import { resolveTarget, type Organisation, type Step } from './organisation.js';
+import { channelsOf, resolveTarget, type Channel, type Organisation, type Step } from './organisation.js';
 import { contactOf, currentOrganisation } from './organisation-store.js';
 import { dissentById, dissentsOf, openDissentWarning, openWarningOf, warningById, warningCount, type WarningRow } from './warning-reads.js';
-import { dissentIssues, dissentLevel } from './dissent.js';
+import { dissentIssues, dissentLevel, levelReached } from './dissent.js';
 import { coverageGaps } from './coverage.js';
 import { decideWarning, type Judgment } from './warning-decision.js';
 import { recipientReader, visibleEvidence } from './recipient.js';
@@ -90,6 +90,22 @@ function claimed(events: readonly NewEvent[], step: string): NewEvent[] {
   return [{ ...first, dedupe: { key, fingerprint: randomUUID() } }, ...rest];
 }
 
+/**
+ * The level index the engine's previous evaluation of a problem left it at: the level of its
+ * open warning (every level change makes a version), the first level when none is open.
+ * Undefined when the current model no longer has that level (then the replay's level stands).
+ */
+function previousLevel(levels: readonly { id: string }[], open: WarningRow | undefined): number | undefined {
+  if (open === undefined) return 0;
+  const index = levels.findIndex((l) => l.id === open.judgment.level);
+  return index < 0 ? undefined : index;
+}
+
+/** A closing version's recorded reason as a ClosingReason (anything unknown is a plain all-clear). */
+function closingReason(reason: string): ClosingReason {
+  return reason === 'dissent-withdrawn' || reason === 'official-caught-up' ? reason : 'all-clear';
+}
+
 /** The hypothesis with the highest probability (the first on ties). */
 function leadingOf(posterior: Readonly<Record<string, number>>): string {
   let best = '';
@@ -106,6 +122,8 @@ function leadingOf(posterior: Readonly<Record<string, number>>): string {
 export class WarningEngine {
   readonly #clock: () => Date;
   readonly #channels: readonly ChannelSender[];
+  /** The channels this server tells people through: the in-app inbox, and its senders'. */
+  readonly #available: ReadonlySet<Channel>;
   #running: Promise<unknown> = Promise.resolve();
   #interval: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -123,6 +141,16 @@ export class WarningEngine {
   ) {
     this.#clock = options.clock ?? (() => new Date());
     this.#channels = options.channels ?? [];
+    this.#available = new Set<Channel>(['in-app', ...this.#channels.map((c) => c.channel)]);
+  }
+
+  /**
+   * The channels this engine tells people through: `in-app` always, plus one per sender (no
+   * `email` without an SMTP server). Who is reachable, for the escalation and for the coverage
+   * ahead, is judged by these.
+   */
+  get availableChannels(): ReadonlySet<Channel> {
+    return this.#available;
   }
 
   /** Re-evaluates after every projected change to a problem, and runs timers every tick. */
@@ -209,7 +237,7 @@ export class WarningEngine {
     const { seq, organisation } = await currentOrganisation(this.store);
     if (seq === 0) return;
     const until = now + COVERAGE_AHEAD_MS;
-    const gaps = coverageGaps(organisation, now, until);
+    const gaps = coverageGaps(organisation, now, until, this.#available);
     if (gaps.length === 0) return;
     await this.#appendClaimed([{ type: ORGANISATION_GAPS_FORESEEN, stream: 'system', actor: 'system', data: { day, until: new Date(until).toISOString(), gaps: gaps.map((g) => ({ ...g })) } }], `coverage:${day}`);
   }
@@ -218,12 +246,16 @@ export class WarningEngine {
     for (const p of await this.store.problems()) await this.evaluate(p.id);
   }
 
-  /** The judgment of a problem now. */
+  /**
+   * The judgment of a problem now. Its level is one evaluation of the level rule from the level
+   * of the engine's previous evaluation (`previousLevel`), so the hysteresis holds between
+   * reports as well as at them.
+   */
   async judge(problem: string): Promise<{ judgment: Judgment; title: string }> {
     const now = this.#now();
-    const a = await this.store.assessLatest(problem, now);
     const model = await this.store.problem(problem);
     const levels = model?.problem.warning.levels ?? [];
+    const a = await this.store.assessLatest(problem, now, previousLevel(levels, await openWarningOf(this.store.db, problem)));
     const judgment: Judgment = {
       at: new Date(now).toISOString(),
       level: a.level,
@@ -258,7 +290,7 @@ export class WarningEngine {
     const current = open === undefined ? undefined : { id: open.id, version: open.version, judgment: open.judgment };
     // Most evaluations change nothing: decide on the quick figures first (O(indicators)), and
     // assess in full (evidence, advice) only when a warning opens, changes or closes.
-    const quick = await this.store.quickLatest(problem, this.#now());
+    const quick = await this.store.quickLatest(problem, this.#now(), previousLevel((await this.store.problem(problem))?.problem.warning.levels ?? [], open));
     if (quick !== undefined && decideWarning(current, { ...quick, at: '', words: '', evidence: [], collect: [] }, materialChange).kind === 'none') return;
     const { judgment } = await this.judge(problem);
     const decision = decideWarning(current, judgment, materialChange);
@@ -302,16 +334,21 @@ export class WarningEngine {
     const dissents = await dissentsOf(this.store.db, problem);
     // Most problems have none: spare them a second assessment.
     if (dissents.length === 0) return;
+    const model = await this.store.problem(problem);
+    if (model === undefined) return;
     const { organisation } = await currentOrganisation(this.store);
     const policy = organisation.policies.find((p) => p.problem === problem);
     const { judgment } = await this.judge(problem);
     for (const dissent of dissents) {
       const dissentWarningsSoFar = await warningCount(this.store.db, problem, dissent.dissent);
       const warning = await openDissentWarning(this.store.db, dissent.dissent);
-      const above = dissent.state === 'open' && dissent.levelIndex > judgment.levelIndex;
+      // The level the dissent reaches under the current model (a new version may add or move
+      // levels: the index stored when it was filed is of the model of then).
+      const reached = levelReached(model.problem.warning.levels, dissent.pDangerous);
+      const above = dissent.state === 'open' && reached.levelIndex > judgment.levelIndex;
       if (above && warning === undefined) {
-        const dissentJudgment: Judgment = { ...judgment, level: dissent.level, levelIndex: dissent.levelIndex, pDangerous: dissent.pDangerous, words: estimativeWords(dissent.pDangerous), leading: leadingOf(dissent.posterior), evidence: [], collect: judgment.collect };
-        const frozen: FrozenPolicy = { levels: { [dissent.level]: [{ notify: ['control'] }] }, control: policy?.control ?? '', materialChange: 1 };
+        const dissentJudgment: Judgment = { ...judgment, ...reached, pDangerous: dissent.pDangerous, words: estimativeWords(dissent.pDangerous), leading: leadingOf(dissent.posterior), evidence: [], collect: judgment.collect };
+        const frozen: FrozenPolicy = { levels: { [reached.level]: [{ notify: ['control'] }] }, control: policy?.control ?? '', materialChange: 1 };
         const id = randomUUID();
         const opened: NewEvent = {
           type: WARNING_OPENED,
@@ -320,11 +357,15 @@ export class WarningEngine {
           data: { warning: id, version: 1, reason: 'dissent', dissent: dissent.dissent, judgment: dissentJudgment as unknown as Record<string, unknown>, policy: frozen as unknown as Record<string, unknown> },
         };
         const nth = dissentWarningsSoFar + 1;
-        await this.#escalate(problem, id, 1, dissent.level, frozen, START, organisation, `dissent-warning:${dissent.dissent}:${nth}`, [opened]);
+        await this.#escalate(problem, id, 1, reached.level, frozen, START, organisation, `dissent-warning:${dissent.dissent}:${nth}`, [opened]);
       } else if (!above && warning !== undefined) {
+        // Closed as an official warning closes: an all-clear to everyone it told. Its last
+        // version carries the official judgment of now, not the dissent's (which no longer
+        // stands, or is no longer beyond the official one).
         const reason = dissent.state === 'withdrawn' ? 'dissent-withdrawn' : 'official-caught-up';
-        const closed: NewEvent = { type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: warning.id, version: warning.version + 1, reason, dissent: dissent.dissent, judgment: warning.judgment as unknown as Record<string, unknown> } };
-        await this.#appendClaimed([closed], `warning:${warning.id}:${warning.version + 1}`);
+        const version = warning.version + 1;
+        const closed: NewEvent = { type: WARNING_CLOSED, stream: problem, actor: 'system', data: { warning: warning.id, version, reason, dissent: dissent.dissent, judgment: judgment as unknown as Record<string, unknown> } };
+        await this.#allClear(problem, warning, version, organisation, closed);
       }
     }
   }
@@ -352,7 +393,7 @@ export class WarningEngine {
       const { organisation } = await currentOrganisation(this.store);
       const policy = organisation.policies.find((p) => p.problem === problem);
       const events: NewEvent[] = [{ type: DISSENT_FILED, stream: problem, actor: author.id, data: data as unknown as Record<string, unknown> }];
-      const control = policy === undefined ? undefined : resolveTarget(organisation, 'control', this.#now(), policy.control);
+      const control = policy === undefined ? undefined : resolveTarget(organisation, 'control', this.#now(), policy.control, this.#available);
       if (control !== undefined) {
         const routed: DissentRoutedData = { dissent: data.dissent, person: control.person, role: policy!.control, reason: control.reason, ...(control.standingInFor ? { standingInFor: [...control.standingInFor] } : {}) };
         events.push({ type: DISSENT_ROUTED, stream: problem, actor: 'system', data: routed as unknown as Record<string, unknown> });
@@ -385,7 +426,7 @@ export class WarningEngine {
    */
   async #escalate(problem: string, warning: string, version: number, level: string, policy: FrozenPolicy, cursor: EscalationCursor, org: Organisation, step: string, first: readonly NewEvent[] = []): Promise<void> {
     const steps = policy.levels[level] ?? [];
-    const actions = steps.length === 0 ? [] : runEscalation(steps, cursor, org, policy.control, this.#now());
+    const actions = steps.length === 0 ? [] : runEscalation(steps, cursor, org, policy.control, this.#now(), this.#available);
     const events = [...first, ...actions.map((action) => this.#eventOf(problem, warning, version, action, org))];
     if (!(await this.#appendClaimed(events, step))) return;
     for (const action of actions) {
@@ -411,7 +452,6 @@ export class WarningEngine {
   #eventOf(problem: string, warning: string, version: number, action: EscalationAction, org: Organisation): NewEvent {
     switch (action.kind) {
       case 'notify': {
-        const person = org.people.find((p) => p.id === action.recipient.person);
         const data: WarningNotifiedData = {
           warning,
           version,
@@ -420,7 +460,7 @@ export class WarningEngine {
           reason: action.recipient.reason,
           ...(action.recipient.role !== undefined ? { role: action.recipient.role } : {}),
           ...(action.recipient.standingInFor !== undefined ? { standingInFor: [...action.recipient.standingInFor] } : {}),
-          channels: [...(person?.channels ?? [])],
+          channels: channelsOf(org, action.recipient.person, this.#available),
         };
         return { type: WARNING_NOTIFIED, stream: problem, actor: 'system', data: data as unknown as Record<string, unknown> };
       }
@@ -442,6 +482,9 @@ export class WarningEngine {
   async #resumeEscalation(timer: EscalationWaitingData): Promise<void> {
     const warning = await warningById(this.store.db, timer.warning);
     if (warning === undefined || warning.state !== 'open' || warning.version !== timer.version) return;
+    // Acknowledged meanwhile (perhaps on another server, after this tick read its timers): the
+    // escalation of this version stops here.
+    if (await this.#acknowledged(warning.id, warning.version)) return;
     const { organisation } = await currentOrganisation(this.store);
     const step = `escalation:${warning.id}:${warning.version}:${timer.cursor.step}:${JSON.stringify(timer.cursor.loops)}`;
     await this.#escalate(warning.problem, warning.id, warning.version, warning.judgment.level, warning.policy, timer.cursor, organisation, step);
@@ -457,7 +500,7 @@ export class WarningEngine {
         step: -1,
         person: p.person,
         reason: 'named',
-        channels: [...(org.people.find((x) => x.id === p.person)?.channels ?? [])],
+        channels: channelsOf(org, p.person, this.#available),
         allClear: true,
       };
       return { type: WARNING_NOTIFIED, stream: problem, actor: 'system', data: data as unknown as Record<string, unknown> };
@@ -481,6 +524,7 @@ export class WarningEngine {
     const notified = await this.store.db.all<{ body: string }>('SELECT body FROM warn_notifications WHERE warning = ? AND version = ? AND person = ? ORDER BY seq DESC LIMIT 1', [warningId, version, person]);
     const told = notified[0] === undefined ? undefined : (JSON.parse(notified[0].body) as WarningNotifiedData);
     const model = await this.store.problem(problem);
+    const closing = allClear ? await this.store.db.all<{ reason: string }>('SELECT reason FROM warn_versions WHERE warning = ? AND version = ?', [warningId, version]) : [];
     const reader = await recipientReader(this.store, contact);
     const evidence = await visibleEvidence(this.store, problem, reader, warning.judgment.evidence);
     const notification: Notification = {
@@ -497,6 +541,7 @@ export class WarningEngine {
       judgment: { ...warning.judgment, evidence: evidence.items },
       withheld: evidence.withheld,
       allClear,
+      ...(closing[0] !== undefined ? { closedBecause: closingReason(closing[0].reason) } : {}),
       attempt,
     };
     let result;
@@ -573,9 +618,11 @@ export class WarningEngine {
   }
 
   /**
-   * Acknowledges the current version of a warning for `principal`: a person it was sent to, or
-   * a duty officer or decision-maker. Throws NOT_FOUND, FORBIDDEN, or WARNING_STALE when a newer
-   * version exists than the one read.
+   * Acknowledges the current version of a warning for `principal`: a person that version was
+   * sent to (being told of an earlier one is not enough), or a duty officer or decision-maker.
+   * Throws NOT_FOUND, FORBIDDEN, or WARNING_STALE when a newer version exists than the one
+   * read, including one another server wrote between this read and the append (the log's order
+   * decides: see `#acceptedAck`).
    */
   acknowledge(warningId: string, principal: Principal, options: { version?: number; note?: string; via: 'in-app' | 'email' | 'api' }): Promise<WarningAcknowledgedData & { seq: number }> {
     return this.#serial(async () => {
@@ -586,9 +633,9 @@ export class WarningEngine {
       }
       const { organisation } = await currentOrganisation(this.store);
       const person = organisation.people.find((p) => p.user === principal.name && principal.kind === 'user')?.id;
-      const told = person === undefined ? [] : await this.store.db.all('SELECT 1 AS x FROM warn_notifications WHERE warning = ? AND person = ? LIMIT 1', [warningId, person]);
-      const authority = principal.roles.some((r) => AUTHORITY_ROLES.includes(r)) || told.length > 0;
-      if (!authority) throw new VigilError('FORBIDDEN', 'only a recipient of this warning, a duty officer or a decision-maker may acknowledge it');
+      const told = person !== undefined && (await this.#told(warningId, warning.version, person));
+      const authority = principal.roles.some((r) => AUTHORITY_ROLES.includes(r)) || told;
+      if (!authority) throw new VigilError('FORBIDDEN', 'only a person this version was sent to, a duty officer or a decision-maker may acknowledge it');
       const data: WarningAcknowledgedData = {
         warning: warningId,
         version: warning.version,
@@ -599,6 +646,9 @@ export class WarningEngine {
         judgment: { level: warning.judgment.level, pDangerous: warning.judgment.pDangerous, at: warning.judgment.at },
       };
       const [event] = await this.store.append([{ type: WARNING_ACKNOWLEDGED, stream: warning.problem, actor: principal.id, data: data as unknown as Record<string, unknown> }]);
+      if (!(await this.#acceptedAck(event!.seq))) {
+        throw new VigilError('WARNING_STALE', `version ${warning.version} was superseded while it was acknowledged: read the current version first`, { path: '/version' });
+      }
       return { ...data, seq: event!.seq };
     });
   }
@@ -617,8 +667,7 @@ export class WarningEngine {
       const before = await this.store.db.all<{ seq: number; body: string }>('SELECT seq, body FROM warn_acks WHERE warning = ? AND version = ? AND person = ? ORDER BY seq LIMIT 1', [warningId, version, person]);
       if (before[0] !== undefined) return { outcome: 'repeated', acknowledgment: { ...(JSON.parse(before[0].body) as WarningAcknowledgedData), seq: Number(before[0].seq) } };
       if (version !== warning.version) return { outcome: 'stale', warning };
-      const told = await this.store.db.all('SELECT 1 AS x FROM warn_notifications WHERE warning = ? AND person = ? LIMIT 1', [warningId, person]);
-      if (told.length === 0) return { outcome: 'not-told' };
+      if (!(await this.#told(warningId, version, person))) return { outcome: 'not-told' };
       const data: WarningAcknowledgedData = {
         warning: warningId,
         version,
@@ -629,8 +678,33 @@ export class WarningEngine {
         judgment: { level: warning.judgment.level, pDangerous: warning.judgment.pDangerous, at: warning.judgment.at },
       };
       const [event] = await this.store.append([{ type: WARNING_ACKNOWLEDGED, stream: warning.problem, actor: `person:${person}`, data: data as unknown as Record<string, unknown> }]);
+      if (!(await this.#acceptedAck(event!.seq))) return { outcome: 'stale', warning: (await warningById(this.store.db, warningId)) ?? warning };
       return { outcome: 'acknowledged', acknowledgment: { ...data, seq: event!.seq } };
     });
+  }
+
+  /** True when `person` was sent `version` of the warning. */
+  async #told(warning: string, version: number, person: string): Promise<boolean> {
+    const rows = await this.store.db.all('SELECT 1 AS x FROM warn_notifications WHERE warning = ? AND version = ? AND person = ? LIMIT 1', [warning, version, person]);
+    return rows.length > 0;
+  }
+
+  /** True when the version has an acknowledgment (the projection keeps only those of a version still current when written). */
+  async #acknowledged(warning: string, version: number): Promise<boolean> {
+    const rows = await this.store.db.all('SELECT 1 AS x FROM warn_acks WHERE warning = ? AND version = ? LIMIT 1', [warning, version]);
+    return rows.length > 0;
+  }
+
+  /**
+   * True when the acknowledgment appended at `seq` was accepted. The version was current when
+   * read, but another server may have written a newer one before this append: the log orders
+   * the two, and the projection (applied in log order, everything before `seq` included once
+   * the append resolves) keeps an acknowledgment only of the version current at its place. One
+   * it did not keep stays in the log as a record of a read, and stops nothing.
+   */
+  async #acceptedAck(seq: number): Promise<boolean> {
+    const rows = await this.store.db.all('SELECT 1 AS x FROM warn_acks WHERE seq = ?', [seq]);
+    return rows.length > 0;
   }
 }
 

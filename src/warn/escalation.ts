@@ -6,7 +6,7 @@
  * runs the steps since the previous repeat N more times. Escalation stops when the version is
  * acknowledged, which the caller checks before calling.
  */
-import { resolveTarget, type Organisation, type Recipient, type Step } from './organisation.js';
+import { EVERY_CHANNEL, resolveTarget, type Channel, type Organisation, type Recipient, type Step } from './organisation.js';
 
 /** Where an escalation is: the next step, and how many times each repeat step has looped. */
 export interface EscalationCursor {
@@ -25,9 +25,10 @@ export type EscalationAction =
 /**
  * Runs steps from `cursor` at instant `now` (ms) until a wait or the end. Returns the actions in
  * order; the last is a `wait` (with the cursor to resume from) or `exhausted`. A person already
- * told in this run is not told twice by one notify step.
+ * told in this run is not told twice by one notify step. People are reached through `available`
+ * (the server's channels; default every channel): one with none of them is unreachable.
  */
-export function runEscalation(steps: readonly Step[], cursor: EscalationCursor, org: Organisation, controlRole: string, now: number): EscalationAction[] {
+export function runEscalation(steps: readonly Step[], cursor: EscalationCursor, org: Organisation, controlRole: string, now: number, available: ReadonlySet<Channel> = EVERY_CHANNEL): EscalationAction[] {
   const actions: EscalationAction[] = [];
   const loops: Record<number, number> = { ...cursor.loops };
   let escalateAtOnce = false;
@@ -44,7 +45,7 @@ export function runEscalation(steps: readonly Step[], cursor: EscalationCursor, 
       const told = new Set<string>();
       let reachedAnyone = false;
       for (const target of current.notify) {
-        const recipient = resolveTarget(org, target, now, controlRole);
+        const recipient = resolveTarget(org, target, now, controlRole, available);
         if (recipient === undefined) {
           actions.push({ kind: 'unreachable', step, target });
           continue;

@@ -168,36 +168,68 @@ export interface Recipient {
   readonly standingInFor?: readonly string[];
 }
 
-/** The absence of a person at `at` (ms), if any. */
-export function absenceAt(org: Organisation, person: string, at: number): Organisation['absences'][number] | undefined {
-  return org.absences.find((a) => a.person === person && (parseInstant(a.from) ?? Infinity) <= at && at < (parseInstant(a.to) ?? -Infinity));
+/** Every channel there is: what a server with an SMTP server and webhooks can tell a person through. */
+export const EVERY_CHANNEL: ReadonlySet<Channel> = new Set<Channel>(['in-app', 'email', 'webhook']);
+
+type Absence = Organisation['absences'][number];
+
+/**
+ * The absences of a person covering `at` (ms), in the order their delegates are asked: the most
+ * recently started first (on equal starts, the one listed later first). Empty when present.
+ * Absences may overlap: a long one without a delegate never hides the delegate of a shorter
+ * one inside it.
+ */
+export function absencesAt(org: Organisation, person: string, at: number): Absence[] {
+  const covering: { absence: Absence; from: number; index: number }[] = [];
+  org.absences.forEach((absence, index) => {
+    const from = parseInstant(absence.from) ?? Infinity;
+    if (absence.person === person && from <= at && at < (parseInstant(absence.to) ?? -Infinity)) covering.push({ absence, from, index });
+  });
+  return covering.sort((a, b) => b.from - a.from || b.index - a.index).map((c) => c.absence);
 }
 
-/** True when the person is present at `at` and has a channel to be told through. */
-export function reachable(org: Organisation, person: string, at: number): boolean {
-  const entry = org.people.find((p) => p.id === person);
-  return entry !== undefined && entry.channels.length > 0 && absenceAt(org, person, at) === undefined;
+/** The person's channels among `available` (those the server has: see `reachable`). */
+export function channelsOf(org: Organisation, person: string, available: ReadonlySet<Channel> = EVERY_CHANNEL): Channel[] {
+  return (org.people.find((p) => p.id === person)?.channels ?? []).filter((c) => available.has(c));
 }
 
 /**
- * Who answers for a person at `at`: the person, or (absent) their delegate, following
- * delegations up to a few hops; undefined when nobody reachable stands in.
+ * True when the person is present at `at` and has a channel the server can tell them through:
+ * `available` holds the server's channels (`in-app` always; `email` only with an SMTP server;
+ * `webhook`). A person whose only channel the server lacks is unreachable, so the escalation
+ * goes on to the next person instead of waiting on someone nobody tells.
  */
-function standIn(org: Organisation, person: string, at: number, passed: string[]): { person: string; passed: string[] } | undefined {
-  if (reachable(org, person, at)) return { person, passed };
-  const absence = absenceAt(org, person, at);
-  if (absence?.delegate === undefined || passed.length >= 5 || passed.includes(absence.delegate)) return undefined;
-  return standIn(org, absence.delegate, at, [...passed, person]);
+export function reachable(org: Organisation, person: string, at: number, available: ReadonlySet<Channel> = EVERY_CHANNEL): boolean {
+  return channelsOf(org, person, available).length > 0 && absencesAt(org, person, at).length === 0;
+}
+
+/**
+ * Who answers for a person at `at`: the person, or (absent) a delegate of theirs, following
+ * delegations up to a few hops; undefined when nobody reachable stands in. Of several
+ * absences covering `at`, their delegates are asked in the order of `absencesAt` (most
+ * recently started first): the first who can answer does.
+ */
+function standIn(org: Organisation, person: string, at: number, passed: readonly string[], available: ReadonlySet<Channel>): { person: string; passed: string[] } | undefined {
+  if (reachable(org, person, at, available)) return { person, passed: [...passed] };
+  if (passed.length >= 5) return undefined;
+  for (const absence of absencesAt(org, person, at)) {
+    const delegate = absence.delegate;
+    if (delegate === undefined || delegate === person || passed.includes(delegate)) continue;
+    const found = standIn(org, delegate, at, [...passed, person], available);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**
  * The recipient for a target (`role:<id>`, `person:<id>`, or `control` = the policy's control
  * role) at `at`: the holder; if absent, their delegate; else the first reachable deputy (or
- * their delegate). Undefined when nobody is reachable.
+ * their delegate). Reachable means through one of `available`, the server's channels (default
+ * every channel). Undefined when nobody is reachable.
  */
-export function resolveTarget(org: Organisation, target: string, at: number, controlRole: string): Recipient | undefined {
+export function resolveTarget(org: Organisation, target: string, at: number, controlRole: string, available: ReadonlySet<Channel> = EVERY_CHANNEL): Recipient | undefined {
   if (target.startsWith('person:')) {
-    const found = standIn(org, target.slice('person:'.length), at, []);
+    const found = standIn(org, target.slice('person:'.length), at, [], available);
     if (found === undefined) return undefined;
     return found.passed.length === 0 ? { person: found.person, reason: 'named' } : { person: found.person, reason: 'delegate', standingInFor: found.passed };
   }
@@ -206,7 +238,7 @@ export function resolveTarget(org: Organisation, target: string, at: number, con
   if (role === undefined) return undefined;
   const passed: string[] = [];
   for (const [k, candidate] of [role.holder, ...role.deputies].entries()) {
-    const found = standIn(org, candidate, at, []);
+    const found = standIn(org, candidate, at, [], available);
     if (found !== undefined) {
       const before = [...passed, ...found.passed];
       if (found.passed.length > 0) return { person: found.person, reason: 'delegate', role: role.id, standingInFor: before };

@@ -63,26 +63,62 @@ export interface Section {
   readonly lines: readonly string[];
 }
 
+/**
+ * The heading of a closing email. A dissent's warning that the official assessment caught up
+ * with is superseded, not all clear: the danger it spoke of stands, in the official warning.
+ */
+function closingHeading(n: Notification): string {
+  return n.closedBecause === 'official-caught-up'
+    ? `Dissent taken over by the official warning: ${n.problemTitle}`
+    : `All clear: ${n.problemTitle}`;
+}
+
+/** The sections of the email of a closed warning: why it closed, and the official judgment now. */
+function closingSections(n: Notification, links: WarningLinks): { heading: string; sections: Section[] } {
+  const j = n.judgment;
+  const official = `pDangerous ${percent(j.pDangerous)} (${j.words})`;
+  const closed: Section =
+    n.closedBecause === 'official-caught-up'
+      ? {
+          title: "The dissent's warning is closed",
+          lines: [
+            `The official assessment now reaches the dissent's level: "${j.level}", ${official}.`,
+            'The official warning carries it from here.',
+            `Assessed at ${j.at}.`,
+          ],
+        }
+      : n.closedBecause === 'dissent-withdrawn'
+        ? {
+            title: "The dissent's warning is closed",
+            lines: [
+              'The dissent it spoke for was withdrawn by its author.',
+              `The official assessment: level "${j.level}", ${official}.`,
+              `Leading hypothesis: ${j.leading}.`,
+              `Assessed at ${j.at}.`,
+            ],
+          }
+        : {
+            title: 'The warning is closed',
+            lines: [
+              `The level is back to "${j.level}": ${official}.`,
+              `Leading hypothesis: ${j.leading}.`,
+              `Assessed at ${j.at}.`,
+            ],
+          };
+  return {
+    heading: closingHeading(n),
+    sections: [
+      closed,
+      { title: 'Why you', lines: ['You were told of this warning.'] },
+      ...(links.view !== undefined ? [{ title: 'In Vigil', lines: [links.view] }] : []),
+    ],
+  };
+}
+
 /** The sections of a warning email, shared by the text and the HTML. */
 function sections(n: Notification, links: WarningLinks): { heading: string; sections: Section[] } {
   const j = n.judgment;
-  if (n.allClear) {
-    return {
-      heading: `All clear: ${n.problemTitle}`,
-      sections: [
-        {
-          title: 'The warning is closed',
-          lines: [
-            `The level is back to "${j.level}": pDangerous ${percent(j.pDangerous)} (${j.words}).`,
-            `Leading hypothesis: ${j.leading}.`,
-            `Assessed at ${j.at}.`,
-          ],
-        },
-        { title: 'Why you', lines: ['You were told of this warning.'] },
-        ...(links.view !== undefined ? [{ title: 'In Vigil', lines: [links.view] }] : []),
-      ],
-    };
-  }
+  if (n.allClear) return closingSections(n, links);
   const acknowledge: string[] =
     links.acknowledge !== undefined
       ? [
@@ -164,7 +200,7 @@ export function warningEmail(n: Notification, links: WarningLinks = {}): Compose
   const { heading, sections: parts } = sections(n, links);
   const j = n.judgment;
   const subject = n.allClear
-    ? `[Vigil] All clear: ${n.problemTitle}`
+    ? `[Vigil] ${closingHeading(n)}`
     : `[Vigil] ${j.level.toUpperCase()}: ${n.problemTitle}, pDangerous ${percent(j.pDangerous)} (${j.words})${n.version > 1 ? `, version ${n.version}` : ''}`;
   return { subject, text: plainText(heading, parts), html: simpleHtml(heading, parts) };
 }

@@ -28,6 +28,8 @@ export function webhookBody(n: Notification, publicUrl?: string): Record<string,
   return {
     id: n.id,
     type: n.allClear ? 'warning.all-clear' : 'warning',
+    // Why it closed: a dissent's warning also closes when the official one takes it over.
+    ...(n.allClear ? { closedBecause: n.closedBecause ?? 'all-clear' } : {}),
     warning: n.warning,
     version: n.version,
     problem: { id: n.problem, title: n.problemTitle },

@@ -150,6 +150,42 @@ describe('a warning version as a CAP 1.2 alert', () => {
     expect(xml).not.toContain('<instruction>');
   });
 
+  it.for([
+    [
+      'official-caught-up',
+      'Monitor',
+      'Dissent taken over by the official warning: Is the bridge going to be blown?',
+      'the official warning carries it from here',
+    ],
+    [
+      'dissent-withdrawn',
+      'AllClear',
+      'All clear: Is the bridge going to be blown?',
+      'the dissent was withdrawn',
+    ],
+  ] as const)(
+    "a dissent's warning closed (%s) says why, and validates",
+    ([reason, responseType, headline, words], context) => {
+      const versions = [VERSIONS[0]!, { version: 2, at: '2023-10-07T07:00:00.000Z', reason }];
+      // It closes with the official judgment of then: for a dissent taken over, a warning level.
+      const xml = capAlert(
+        subject(2, {
+          state: 'closed',
+          versions,
+          judgment: reason === 'official-caught-up' ? judgment() : subject(3).judgment,
+        }),
+        SETTINGS,
+      );
+      expect(field(xml, 'responseType')).toBe(responseType);
+      expect(field(xml, 'urgency')).toBe('Past');
+      expect(field(xml, 'headline')).toBe(headline);
+      expect(field(xml, 'description')).toContain(words);
+      expect(xml.includes('<instruction>')).toBe(reason === 'official-caught-up');
+      needXmllint(context);
+      expect(validateCap(xml).ok).toBe(true);
+    },
+  );
+
   it('uses the configured sender and links the warning when the public address is known', () => {
     const xml = capAlert(subject(2), {
       ...SETTINGS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coverageGaps } from '../../src/warn/coverage.js';
-import type { Organisation } from '../../src/warn/organisation.js';
+import type { Channel, Organisation } from '../../src/warn/organisation.js';
 
 const base = (absences: Organisation['absences']): Organisation => ({
   people: ['a', 'b', 'c'].map((id) => ({ id, channels: ['email'] })),
@@ -32,6 +32,25 @@ describe('coverage ahead', () => {
     expect(coverageGaps(covered, D(1), D(8))).toEqual([]);
     const bare = base([{ person: 'c', from: iso(D(2)), to: iso(D(3)) }]);
     expect(coverageGaps(bare, D(1), D(8))).toEqual([{ role: 'head', from: iso(D(2)), to: iso(D(3)) }]);
+  });
+
+  it('counts the delegate of an absence inside a longer one without a delegate as cover (no false gap)', () => {
+    const org = base([
+      { person: 'c', from: iso(D(1)), to: iso(D(30)) },
+      { person: 'c', from: iso(D(3)), to: iso(D(5)), delegate: 'a' },
+    ]);
+    expect(coverageGaps(org, D(2), D(9))).toEqual([
+      { role: 'head', from: iso(D(2)), to: iso(D(3)) },
+      { role: 'head', from: iso(D(5)), to: iso(D(9)) },
+    ]);
+  });
+
+  it('finds a gap where the only people are reached by a channel the server lacks', () => {
+    const withoutSmtp: ReadonlySet<Channel> = new Set(['in-app', 'webhook']);
+    expect(coverageGaps(base([]), D(1), D(2), withoutSmtp)).toEqual([
+      { role: 'duty', from: iso(D(1)), to: iso(D(2)) },
+      { role: 'head', from: iso(D(1)), to: iso(D(2)) },
+    ]);
   });
 
   it('clips gaps to the window and reports one running to its end', () => {

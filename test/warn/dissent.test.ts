@@ -5,12 +5,22 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/app/access.js';
-import { dissentsOf } from '../../src/warn/warning-reads.js';
+import { capAlert } from '../../src/warn/cap.js';
+import { dissentsOf, warningById, warningHistory } from '../../src/warn/warning-reads.js';
 import { standardOrganisation, startWorld, T0, type World } from './warn-fixture.js';
 
 const ORG = standardOrganisation([{ notify: ['role:duty-officer'] }]);
 const analyst: Principal = { kind: 'user', id: 'u-analyst', name: 'user-analyst', roles: ['analyst'], clearance: 'SECRET', compartments: [] };
 const other: Principal = { ...analyst, id: 'u-other', name: 'user-other' };
+
+/** The CAP alert of a warning's current version: its headline, responseType, certainty and description. */
+async function capOf(world: World, id: string): Promise<Record<string, string | undefined>> {
+  const w = (await warningById(world.store.db, id))!;
+  const { versions } = await warningHistory(world.store.db, id);
+  const xml = capAlert({ warning: w.id, state: w.state, version: w.version, judgment: w.judgment, versions, problem: { id: 'tiny', title: 'Bridge', levels: 2 } }, { sender: 'vigil@localhost', restriction: 'r' });
+  const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+  return { headline: field('headline'), responseType: field('responseType'), certainty: field('certainty'), description: field('description') };
+}
 
 describe('dissent', () => {
   let world: World | undefined;
@@ -64,5 +74,56 @@ describe('dissent', () => {
     expect(await world.events('warning.closed')).toMatchObject([{ reason: 'dissent-withdrawn' }]);
     expect((await dissentsOf(world.store.db, 'tiny')).map((d) => d.state)).toEqual(['withdrawn']);
     expect((await dissentsOf(world.store.db, 'tiny', { at: T0 })).map((d) => d.state)).toEqual(['open']);
+  });
+
+  it("keeps its warning open when a new model version adds a level below the dissent's: levels are compared under the current model", async () => {
+    world = await startWorld(ORG);
+    const filed = await world.engine.fileDissent('tiny', analyst, { calm: 0.2, strike: 0.8 }, 'Trucks twice.');
+    expect(filed).toMatchObject({ level: 'warning', levelIndex: 1 });
+    // Version 2 inserts "watch" below "warning": the official assessment (10 %) is now at watch
+    // (index 1), the dissent (80 %) at warning (index 2): still above it.
+    const model = (await world.store.problem('tiny'))!.problem;
+    await world.store.defineProblem({ ...model, warning: { levels: [{ id: 'normal', threshold: 0 }, { id: 'watch', threshold: 0.05 }, { id: 'warning', threshold: 0.5 }] } }, 'test');
+    await world.engine.idle();
+    await world.engine.evaluate('tiny');
+    expect((await world.store.assess('tiny', T0, { ignored: 'count' })).level).toBe('watch');
+    expect(await world.events('warning.closed')).toEqual([]);
+  });
+
+  it('withdrawn: its warning closes as an official one does, with an all-clear to everyone it told and the official judgment', async () => {
+    world = await startWorld(ORG);
+    const filed = await world.engine.fileDissent('tiny', analyst, { calm: 0.2, strike: 0.8 }, 'Trucks twice.');
+    await world.engine.idle();
+    expect(world.deliveredTo('c1').map((r) => r.body.type)).toEqual(['warning']);
+    await world.engine.withdrawDissent(filed.dissent, analyst);
+    await world.engine.idle();
+    const [closed] = await world.events('warning.closed');
+    expect(closed).toMatchObject({ reason: 'dissent-withdrawn', judgment: { level: 'normal', levelIndex: 0 } });
+    expect((closed!.judgment as { pDangerous: number }).pDangerous).toBeLessThan(0.5);
+    expect((await world.events('warning.notified')).filter((n) => n.allClear === true)).toMatchObject([{ person: 'c1', version: 2 }]);
+    expect(world.deliveredTo('c1').map((r) => [r.body.type, r.body.closedBecause, r.body.level])).toEqual([
+      ['warning', undefined, 'warning'],
+      ['warning.all-clear', 'dissent-withdrawn', 'normal'],
+    ]);
+    const cap = await capOf(world, String(closed!.warning));
+    expect(cap).toMatchObject({ headline: 'All clear: Bridge', responseType: 'AllClear', certainty: 'Possible' });
+    expect(cap.description).toContain('the dissent was withdrawn');
+    expect(cap.description).not.toContain('very likely');
+  });
+
+  it('caught up by the official assessment: everyone it told hears it closed, taken over by the official warning (CAP Monitor, not AllClear)', async () => {
+    world = await startWorld(ORG);
+    await world.engine.fileDissent('tiny', analyst, { calm: 0.2, strike: 0.8 }, 'Trucks twice.');
+    await world.engine.idle();
+    await world.raise();
+    const [closed] = await world.events('warning.closed');
+    expect(closed).toMatchObject({ reason: 'official-caught-up', judgment: { level: 'warning' } });
+    expect(world.deliveredTo('c1').map((r) => [r.body.type, r.body.closedBecause])).toEqual([
+      ['warning', undefined],
+      ['warning.all-clear', 'official-caught-up'],
+    ]);
+    const cap = await capOf(world, String(closed!.warning));
+    expect(cap).toMatchObject({ headline: 'Dissent taken over by the official warning: Bridge', responseType: 'Monitor' });
+    expect(cap.description).toContain('the official warning carries it from here');
   });
 });
