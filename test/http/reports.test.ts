@@ -322,6 +322,18 @@ describe('ingest', () => {
     expect((await raw(text)).statusCode).toBe(201);
   });
 
+  it('a report string with a lone surrogate is 400 naming the field in the batch; nothing written', async () => {
+    await expectNothingWritten(s, async () => {
+      const error = expectError(
+        await post(s, { reports: [tinyReport('sur-0', s), { ...tinyReport('sur-1', s), text: 'seen \ud800 at dawn' }] }),
+        400,
+        'REPORT_INVALID',
+        '/reports/1/text',
+      );
+      expect(error.message).toContain('lone surrogate');
+    });
+  });
+
   it('a batch that loads history must give every report its own `received`: a mixed batch is 400 at the first without, nothing written', async () => {
     const now = s.clock.now().getTime();
     const history = (id: string) => tinyReport(id, s, { at: '2023-10-01T04:00:00Z', received: '2023-10-01T05:30:00Z' });
