@@ -5,12 +5,13 @@
  * upgrades.
  */
 import { VigilError } from '../core/errors.js';
+import { lockForMigration } from './postgres-sql.js';
 import type { SqlDatabase } from './sql.js';
 
 /**
  * The steps of each version, oldest first: MIGRATIONS[k] takes the tables from version k to
- * version k + 1. Append a version; never edit one that has shipped. Each step is idempotent
- * (`IF NOT EXISTS`), so two processes migrating at once do no harm.
+ * version k + 1. Append a version; never edit one that has shipped. Steps run under the
+ * migration lock (`lockForMigration`), and stay idempotent (`IF NOT EXISTS`).
  */
 const MIGRATIONS: readonly (readonly string[])[] = [
   [
@@ -36,29 +37,41 @@ const MIGRATIONS: readonly (readonly string[])[] = [
 export const ACCOUNTS_SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Brings the account tables up to ACCOUNTS_SCHEMA_VERSION, one transaction per version.
- * Throws VigilError LOG_UNAVAILABLE when the store was written by a newer version.
+ * Brings the account tables up to ACCOUNTS_SCHEMA_VERSION in one transaction, under the
+ * migration lock (several processes may start at once on one PostgreSQL store: one migrates,
+ * the others then find the tables at the version). Throws VigilError LOG_UNAVAILABLE when the
+ * store was written by a newer version.
  */
 export async function migrateAccounts(db: SqlDatabase): Promise<void> {
-  await db.run('CREATE TABLE IF NOT EXISTS auth_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  let version = await storedVersion(db);
-  if (version > ACCOUNTS_SCHEMA_VERSION) {
-    throw new VigilError(
-      'LOG_UNAVAILABLE',
-      `the account tables are at schema version ${version}; this Vigil knows up to ${ACCOUNTS_SCHEMA_VERSION} (upgrade Vigil)`,
-    );
-  }
-  for (; version < ACCOUNTS_SCHEMA_VERSION; version++) {
-    const steps = MIGRATIONS[version] ?? [];
-    const next = String(version + 1);
-    await db.transaction(async (tx) => {
-      for (const step of steps) await tx.run(step);
+  // Most starts find the tables at the version: no write transaction for them.
+  if ((await metaExists(db)) && (await storedVersion(db)) === ACCOUNTS_SCHEMA_VERSION) return;
+  await db.transaction(async (tx) => {
+    await lockForMigration(tx);
+    await tx.run('CREATE TABLE IF NOT EXISTS auth_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    let version = await storedVersion(tx);
+    if (version > ACCOUNTS_SCHEMA_VERSION) {
+      throw new VigilError(
+        'LOG_UNAVAILABLE',
+        `the account tables are at schema version ${version}; this Vigil knows up to ${ACCOUNTS_SCHEMA_VERSION} (upgrade Vigil)`,
+      );
+    }
+    for (; version < ACCOUNTS_SCHEMA_VERSION; version++) {
+      for (const step of MIGRATIONS[version] ?? []) await tx.run(step);
       await tx.run(
         "INSERT INTO auth_meta (name, value) VALUES ('schema', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        [next],
+        [String(version + 1)],
       );
-    });
-  }
+    }
+  });
+}
+
+/** True when `auth_meta` exists (asked of the catalogue: a failed read would end a PostgreSQL transaction). */
+async function metaExists(db: SqlDatabase): Promise<boolean> {
+  const rows =
+    db.dialect === 'postgres'
+      ? await db.all("SELECT 1 AS x WHERE to_regclass('auth_meta') IS NOT NULL")
+      : await db.all("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'auth_meta'");
+  return rows.length > 0;
 }
 
 async function storedVersion(db: SqlDatabase): Promise<number> {

@@ -24,6 +24,23 @@ export function openPostgresSql(connectionString: string, schema: string): SqlDa
   return new PostgresSql(pool, pool);
 }
 
+/**
+ * The advisory lock that serializes schema migrations of every Vigil process on the database:
+ * the key the log's own migrations take (`postgres-event-log.ts`).
+ */
+const MIGRATION_LOCK = 7_261_001;
+
+/**
+ * Within a transaction of `tx`, waits until no other process migrates (PostgreSQL: a
+ * transaction-scoped advisory lock, released at commit or rollback). Does nothing on SQLite,
+ * whose write transactions already exclude each other (`BEGIN IMMEDIATE`). Creating a table
+ * while another process creates it too fails in PostgreSQL even with `IF NOT EXISTS`, so every
+ * start-up step that changes the schema runs under this lock, and reads what is there under it.
+ */
+export async function lockForMigration(tx: SqlDatabase): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+}
+
 type Queryable = pg.Pool | pg.PoolClient;
 
 class PostgresSql implements SqlDatabase {

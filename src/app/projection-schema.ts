@@ -3,6 +3,7 @@
  * are rebuilt rather than migrated: a schema version other than the current one drops them and
  * the projector replays the log into fresh tables.
  */
+import { lockForMigration } from './postgres-sql.js';
 import type { SqlDatabase } from './sql.js';
 import { WARNING_CREATE, WARNING_TABLES } from './warning-projection.js';
 
@@ -47,21 +48,33 @@ const CREATE = [
 
 /**
  * Makes sure the projection tables exist at the current version. Returns true when they were
- * (re)created empty, so the projector must replay the whole log.
+ * (re)created empty, so the projector must replay the whole log. Several processes may start at
+ * once on one store: the version is read again under the migration lock, so one of them
+ * creates the tables and the others find them.
  */
 export async function ensureProjectionSchema(db: SqlDatabase): Promise<boolean> {
-  let version: number | undefined;
-  try {
-    const rows = await db.all<{ value: string }>("SELECT value FROM proj_meta WHERE name = 'schema'");
-    version = rows[0] === undefined ? undefined : Number(rows[0].value);
-  } catch {
-    version = undefined;
-  }
-  if (version === PROJECTION_SCHEMA_VERSION) return false;
-  await db.transaction(async (tx) => {
+  if ((await storedVersion(db)) === PROJECTION_SCHEMA_VERSION) return false;
+  return db.transaction(async (tx) => {
+    await lockForMigration(tx);
+    if ((await storedVersion(tx)) === PROJECTION_SCHEMA_VERSION) return false;
     for (const table of TABLES) await tx.run(`DROP TABLE IF EXISTS ${table}`);
     for (const statement of CREATE) await tx.run(statement);
     await tx.run("INSERT INTO proj_meta (name, value) VALUES ('schema', ?), ('cursor', '0')", [String(PROJECTION_SCHEMA_VERSION)]);
+    return true;
   });
-  return true;
+}
+
+/**
+ * The schema version of the projection tables; undefined when there are none. Asks the catalogue
+ * whether `proj_meta` exists before reading it: a failed statement would end a PostgreSQL
+ * transaction.
+ */
+async function storedVersion(db: SqlDatabase): Promise<number | undefined> {
+  const exists =
+    db.dialect === 'postgres'
+      ? await db.all("SELECT 1 AS x WHERE to_regclass('proj_meta') IS NOT NULL")
+      : await db.all("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'proj_meta'");
+  if (exists.length === 0) return undefined;
+  const rows = await db.all<{ value: string }>("SELECT value FROM proj_meta WHERE name = 'schema'");
+  return rows[0] === undefined ? undefined : Number(rows[0].value);
 }

@@ -104,7 +104,9 @@ export class Projector {
   /**
    * The replay of a problem as far as it has got, in memory: the model, the counted reports,
    * the last evaluation instant and the level after it. Undefined when there is none or it is
-   * to be rebuilt (the caller then asks the projections).
+   * to be rebuilt (the caller then asks the projections). It is as of `cursor`: behind the
+   * shared tables when another process has projected since (`storedCursor`), which a caller
+   * comparing it with rows of those tables must check.
    */
   liveState(problemId: string): LiveState | undefined {
     const state = this.#states.get(problemId);
@@ -125,6 +127,16 @@ export class Projector {
   /** The seq of the last event applied. */
   get cursor(): number {
     return this.#cursor;
+  }
+
+  /**
+   * The seq of the last event applied to the shared tables, by any process (PostgreSQL: several
+   * servers project one store). Above `cursor` when another process has projected events this
+   * one has not replayed yet: its `liveState` is then behind the tables.
+   */
+  async storedCursor(): Promise<number> {
+    const rows = await this.db.all<{ value: string }>("SELECT value FROM proj_meta WHERE name = 'cursor'");
+    return Number(rows[0]?.value ?? 0);
   }
 
   /** Applies every event after the cursor. */

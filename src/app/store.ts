@@ -449,11 +449,17 @@ export class Store {
 
   /**
    * The replay in memory when it can answer for `at`: there is one, `at` is not before its latest
-   * report, and the problem has no corrections (those rewrite the past; the projections answer).
+   * report, the problem has no corrections (those rewrite the past; the projections answer), and
+   * no other process has projected events this one has not replayed. A replay behind the shared
+   * tables would judge without another server's latest reports, against warning rows that rest
+   * on them (and close a warning that server just opened): the projections answer then.
+   * The cursor is read after anything the caller read before: what the caller saw of the
+   * tables is within what the replay (or the projections) then answer from.
    */
   async #uncorrectedLiveState(problemId: string, at: number): Promise<LiveState | undefined> {
     const live = this.projector.liveState(problemId);
     if (live === undefined || at < live.lastInstant) return undefined;
+    if ((await this.projector.storedCursor()) > this.projector.cursor) return undefined;
     const corrected = await this.db.all('SELECT 1 AS x FROM proj_corrections WHERE problem = ? LIMIT 1', [problemId]);
     return corrected.length > 0 ? undefined : live;
   }

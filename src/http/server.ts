@@ -15,7 +15,7 @@ import { EmailChannel } from '../warn/email-channel.js';
 import { SmtpMailer } from '../warn/smtp-mailer.js';
 import { Store } from '../app/store.js';
 import { buildApp, type VigilApp } from './app.js';
-import type { Settings } from './settings.js';
+import { unsharedSecretWarnings, type Settings } from './settings.js';
 import { findWebRoot } from './web-ui.js';
 
 export interface RunningServer extends VigilApp {
@@ -82,6 +82,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       ...(settings.secureCookies !== undefined ? { secureCookies: settings.secureCookies } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
     });
+    for (const warning of unsharedSecretWarnings(settings)) built.app.log.warn(warning);
     const url = await built.app.listen({ host: settings.host, port: settings.port });
     listening = url;
     const app = built.app;

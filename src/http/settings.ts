@@ -4,6 +4,7 @@
  * value is an error naming where it came from.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { VigilError } from '../core/errors.js';
@@ -138,4 +139,23 @@ export async function resolveSettings(flags: SettingsInput, env: NodeJS.ProcessE
     ...(merged.ackSecret !== undefined ? { ackSecret: merged.ackSecret } : {}),
     ...(merged.capSender !== undefined ? { capSender: merged.capSender } : {}),
   };
+}
+
+/**
+ * Warnings about settings that work on one server but not on several sharing a PostgreSQL
+ * store behind a load balancer: the acknowledgment-link and webhook secrets default to files
+ * in each server's own data directory, so a link made on one server fails on another, and a
+ * receiver sees webhooks signed with different keys. One line per secret left to its default;
+ * none on SQLite (one server). Never throws.
+ */
+export function unsharedSecretWarnings(settings: Settings): string[] {
+  if (settings.databaseUrl === undefined) return [];
+  const unset = [
+    ...(settings.ackSecret === undefined ? [['ackSecret', 'VIGIL_ACK_SECRET', 'ack-secret', 'acknowledgment links made by one server are refused by the others']] : []),
+    ...(settings.webhookSecret === undefined ? [['webhookSecret', 'VIGIL_WEBHOOK_SECRET', 'webhook-secret', 'each server signs webhooks with its own key']] : []),
+  ];
+  return unset.map(
+    ([name, variable, file, effect]) =>
+      `${name} is not set: this server uses ${join(settings.data, file!)}, its own. With several servers on one PostgreSQL store, ${effect}: set ${variable} (or ${name}) to the same secret on every server.`,
+  );
 }

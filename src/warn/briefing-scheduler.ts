@@ -2,8 +2,12 @@
  * Sends the daily briefings (briefing.ts) when due: at or after the organisation's local
  * briefing time, one email per follower per local day. A `briefing.sent {person, day}` event
  * records each; the scheduler reads the projection of those events before sending, so a restart
- * does not send it again. (The event follows the send: a crash between the two would send it
- * twice; the stable Message-ID lets a mail client fold the two.)
+ * does not send it again. Several servers may run a scheduler on one store: before sending, one
+ * claims the briefing (a `briefing.claimed {person, day}` event under a dedupe key of the person
+ * and day), and the others leave it alone. A claim whose briefing is still not sent after
+ * SEND_LEASE_MS (its server died) is taken over by another server, or by the same one restarted;
+ * a send refused for now is tried again by its own server at the next check. (A server that dies between the send and its event leaves the briefing to be
+ * sent twice; the stable Message-ID lets a mail client fold the two.)
  */
 import type { Store } from '../app/store.js';
 import { BRIEFING_SENT, type BriefingSentData } from '../app/warning-events.js';
@@ -18,9 +22,13 @@ import {
 } from './briefing.js';
 import { briefingEmail } from './briefing-email.js';
 import { messageIdOf } from './email-channel.js';
+import { claimWithLease } from './engine.js';
 import type { Mailer } from './mailer.js';
 import { contactOf, currentOrganisation } from './organisation-store.js';
 import { recipientReader, visibleEvidence } from './recipient.js';
+
+/** `{person, day}`: a server took up the sending of a person's briefing of a day. */
+export const BRIEFING_CLAIMED = 'briefing.claimed';
 
 /** "07:30" as minutes since midnight. */
 function minutesOf(time: string): number {
@@ -46,6 +54,8 @@ export class BriefingScheduler {
   #interval: NodeJS.Timeout | undefined;
   /** Person:day pairs refused for good today (a 5xx): not tried again until a restart. */
   readonly #refused = new Set<string>();
+  /** Seqs of this scheduler's claims whose send failed for now: taken over at the next check. */
+  readonly #released = new Set<number>();
 
   constructor(
     private readonly store: Store,
@@ -111,6 +121,10 @@ export class BriefingScheduler {
       }
       // Policies for problems not defined yet: nothing to tell.
       if (parts.length === 0) continue;
+      // Claimed, so that of several servers checking at once one sends it.
+      const claim = { type: BRIEFING_CLAIMED, stream: 'system', actor: 'system', data: { person, day: local.day } };
+      const claimed = await claimWithLease(this.store, claim, `briefing:${person}:${local.day}`, now, this.#released);
+      if (!claimed.claimed) continue;
       const publicUrl = this.options.publicUrl?.()?.replace(/\/$/, '');
       const briefing: Briefing = {
         person,
@@ -131,6 +145,7 @@ export class BriefingScheduler {
       });
       if (result.outcome === 'failed') {
         if (result.permanent) this.#refused.add(`${person}:${local.day}`);
+        else this.#released.add(claimed.seq);
         this.options.onError?.(
           new Error(
             `briefing for ${person} not sent (${result.permanent ? 'refused' : 'will retry'}): ${result.detail}`,

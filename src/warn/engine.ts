@@ -32,6 +32,7 @@ import {
 } from '../app/warning-events.js';
 import { isVigilError, VigilError } from '../core/errors.js';
 import { estimativeWords } from '../core/words.js';
+import type { StoredEvent } from '../log/event.js';
 import type { NewEvent } from '../log/event-log.js';
 import type { ChannelSender, ClosingReason, Notification } from './channel.js';
 import { runEscalation, START, type EscalationAction, type EscalationCursor } from './escalation.js';
@@ -64,11 +65,27 @@ export interface EngineOptions {
   readonly random?: () => number;
   /** Told of failures the engine survives (a channel or the store failing). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * How often the store is caught up with what other server processes appended (ms), on a
+   * timer of its own: their events reach this server's live stream and engine this soon even
+   * while the engine is busy sending. Default 1,000.
+   */
+  readonly catchUpMs?: number;
 }
 
 const DEFAULT_MATERIAL_CHANGE = 0.1;
 /** How old a notification with no delivery attempted must be before the outbox sends it. */
 const UNSENT_AFTER_MS = 10_000;
+/**
+ * How long a claim to send one notification (its first send, an outbox send or a retry) holds:
+ * longer than one send to one person on every channel can take (a webhook times out after 5 s,
+ * an SMTP exchange after a few 10 s), so no engine sends what a live one is sending. A claim
+ * this old with the send still not recorded was left by an engine that died: another engine
+ * (or the same one restarted) takes it over with the next lease.
+ */
+export const SEND_LEASE_MS = 120_000;
+/** The most leases one send is taken over with (one per SEND_LEASE_MS). */
+const MAX_LEASES = 50;
 /** How far ahead the daily check looks for roles with nobody reachable. */
 const COVERAGE_AHEAD_MS = 7 * 24 * 3_600_000;
 const TOP = 3;
@@ -88,6 +105,54 @@ function claimed(events: readonly NewEvent[], step: string): NewEvent[] {
   // A key is at most 256 characters: a long step (many loop counters) is named by its hash.
   const key = step.length <= 200 ? `engine:${step}` : `engine:sha256:${createHash('sha256').update(step).digest('hex')}`;
   return [{ ...first, dedupe: { key, fingerprint: randomUUID() } }, ...rest];
+}
+
+/**
+ * The step of sending the notification whose `warning.notified` event is at `seq`: claimed by
+ * its writer before sending, and by an outbox that finds it unsent. (Not the warning, version
+ * and person: a policy's repeat tells one person twice in one version.)
+ */
+function sendStep(seq: number): string {
+  return `send:${seq}`;
+}
+
+/** The seq of the event holding the dedupe key of a DEDUPE_CONFLICT, when the log names it. */
+function holderSeq(error: VigilError): number | undefined {
+  const [conflict] = (error.details?.conflicts ?? []) as { seq: number | null }[];
+  return conflict?.seq ?? undefined;
+}
+
+/** The time (ms) of the event at `seq`; +Infinity when there is none (so a claim holds). */
+async function eventTime(store: Store, seq: number | undefined): Promise<number> {
+  if (seq === undefined) return Infinity;
+  for await (const event of store.log.read({ from: seq, to: seq, limit: 1 })) return Date.parse(event.at);
+  return Infinity;
+}
+
+/**
+ * Claims one send (a notification, a retry, a daily briefing) for the caller, by appending
+ * `claim` as the doing of `step` (see `claimed`): lease 1 under the step's own key. When a
+ * claim holds that key and is SEND_LEASE_MS old or more at `now` (ms), its claimant is taken to
+ * have died (the caller has checked that the send is still not recorded) and the next lease is
+ * tried, under `<step>:lease:<n>`; so is one the caller gave up itself (its seq in `released`:
+ * a send of its own that failed for now, to be tried again sooner). Resolves to the seq of the
+ * claim, or to until when a live claim of another process holds the send. Never sends
+ * anything; store failures other than a lost claim pass through.
+ */
+export async function claimWithLease(store: Store, claim: NewEvent, step: string, now: number, released: ReadonlySet<number> = new Set()): Promise<{ claimed: true; seq: number } | { claimed: false; heldUntil: number }> {
+  for (let lease = 1; lease <= MAX_LEASES; lease++) {
+    try {
+      const [event] = await store.append(claimed([claim], lease === 1 ? step : `${step}:lease:${lease}`));
+      return { claimed: true, seq: event!.seq };
+    } catch (error) {
+      if (!isVigilError(error, 'DEDUPE_CONFLICT')) throw error;
+      const holder = holderSeq(error);
+      if (holder !== undefined && released.has(holder)) continue;
+      const heldUntil = (await eventTime(store, holder)) + SEND_LEASE_MS;
+      if (heldUntil > now) return { claimed: false, heldUntil };
+    }
+  }
+  return { claimed: false, heldUntil: Infinity };
 }
 
 /**
@@ -134,6 +199,11 @@ export class WarningEngine {
   readonly #pending = new Set<string>();
   /** Notifications the outbox has looked at (warning:version:person). */
   readonly #lookedAt = new Set<string>();
+  /** Sends another engine holds a live claim on, and until when (ms): not asked again before. */
+  readonly #heldUntil = new Map<string, number>();
+  #catchUpInterval: NodeJS.Timeout | undefined;
+  /** Events of other processes caught up with since the last tick (by the catch-up timer too). */
+  #othersSinceTick = 0;
 
   constructor(
     private readonly store: Store,
@@ -170,12 +240,17 @@ export class WarningEngine {
     });
     this.#interval = setInterval(() => this.#background(() => this.tick()), this.options.tickMs ?? 1_000);
     this.#interval.unref();
+    // Not queued behind the engine's operations: a slow send must not keep other servers'
+    // events from this server's live stream (the evaluations they call for are queued as ever).
+    this.#catchUpInterval = setInterval(() => void this.#catchUp().catch((error: unknown) => this.options.onError?.(error)), this.options.catchUpMs ?? 1_000);
+    this.#catchUpInterval.unref();
   }
 
   /** Stops the timers and waits for the operation in progress. */
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     if (this.#interval !== undefined) clearInterval(this.#interval);
+    if (this.#catchUpInterval !== undefined) clearInterval(this.#catchUpInterval);
     await this.#running.catch(() => undefined);
   }
 
@@ -204,6 +279,13 @@ export class WarningEngine {
     return this.#clock().getTime();
   }
 
+  /** Catches the store up; how many events of other processes that found is kept for the next tick. */
+  async #catchUp(): Promise<number> {
+    const others = await this.store.catchUp();
+    this.#othersSinceTick += others;
+    return others;
+  }
+
   /**
    * Runs due timers; re-evaluates every problem once per `reevaluateMs`. First it catches the
    * store up with what other server processes wrote: their reports reach the engine (and the
@@ -211,7 +293,10 @@ export class WarningEngine {
    */
   async tick(): Promise<void> {
     const now = this.#now();
-    const others = await this.store.catchUp();
+    for (const [step, until] of this.#heldUntil) if (until <= now) this.#heldUntil.delete(step);
+    await this.#catchUp();
+    const others = this.#othersSinceTick;
+    this.#othersSinceTick = 0;
     if (others > 0 || now - this.#lastSweep >= (this.options.reevaluateMs ?? 60_000)) {
       this.#lastSweep = now;
       await this.evaluateAll();
@@ -428,23 +513,51 @@ export class WarningEngine {
     const steps = policy.levels[level] ?? [];
     const actions = steps.length === 0 ? [] : runEscalation(steps, cursor, org, policy.control, this.#now(), this.#available);
     const events = [...first, ...actions.map((action) => this.#eventOf(problem, warning, version, action, org))];
-    if (!(await this.#appendClaimed(events, step))) return;
-    for (const action of actions) {
-      if (action.kind === 'notify') await this.#deliverAll(problem, warning, version, action.recipient.person, false, 1);
+    const stored = await this.#appendClaimed(events, step);
+    if (stored === undefined) return;
+    for (const [k, action] of actions.entries()) {
+      if (action.kind === 'notify') await this.#sendClaimed(problem, warning, version, action.recipient.person, false, stored[first.length + k]!.seq);
     }
   }
 
   /**
-   * Appends `events` as the doing of `step` (see `claimed`); false when another engine did it
-   * first, or there is nothing to append.
+   * Sends a notification this engine has just written (its `warning.notified` event at
+   * `notifiedSeq`), once it has claimed the send as the outbox claims one, under the same key:
+   * while this engine sends to one person after another, another engine's outbox may find the
+   * later ones unsent, and of the two only the claimant sends. Nothing is claimed for a person
+   * no channel of this engine reaches.
    */
-  async #appendClaimed(events: readonly NewEvent[], step: string): Promise<boolean> {
-    if (events.length === 0) return false;
+  async #sendClaimed(problem: string, warning: string, version: number, person: string, allClear: boolean, notifiedSeq: number): Promise<void> {
+    const contact = await contactOf(this.store, person);
+    if (contact === undefined || !this.#channels.some((c) => c.reaches(contact))) return;
+    const claim: NewEvent = { type: DELIVERY_RESUMED, stream: problem, actor: 'system', data: { warning, version, person } };
+    if (!(await this.#claimSend(claim, sendStep(notifiedSeq)))) return;
+    await this.#deliverAll(problem, warning, version, person, allClear, 1);
+  }
+
+  /**
+   * Claims one send for this engine (see `claimWithLease`). False when a live claim of another
+   * engine holds it; the caller then leaves the send to it, and asks again once its lease is over.
+   */
+  async #claimSend(claim: NewEvent, step: string): Promise<boolean> {
+    const now = this.#now();
+    if ((this.#heldUntil.get(step) ?? -Infinity) > now) return false;
+    const result = await claimWithLease(this.store, claim, step, now);
+    if (result.claimed) this.#heldUntil.delete(step);
+    else this.#heldUntil.set(step, result.heldUntil);
+    return result.claimed;
+  }
+
+  /**
+   * Appends `events` as the doing of `step` (see `claimed`), resolving to them as stored;
+   * undefined when another engine did it first, or there is nothing to append.
+   */
+  async #appendClaimed(events: readonly NewEvent[], step: string): Promise<StoredEvent[] | undefined> {
+    if (events.length === 0) return undefined;
     try {
-      await this.store.append(claimed(events, step));
-      return true;
+      return await this.store.append(claimed(events, step));
     } catch (error) {
-      if (isVigilError(error, 'DEDUPE_CONFLICT')) return false;
+      if (isVigilError(error, 'DEDUPE_CONFLICT')) return undefined;
       throw error;
     }
   }
@@ -505,8 +618,9 @@ export class WarningEngine {
       };
       return { type: WARNING_NOTIFIED, stream: problem, actor: 'system', data: data as unknown as Record<string, unknown> };
     });
-    if (!(await this.#appendClaimed([closed, ...events], `warning:${open.id}:${version}`))) return;
-    for (const p of people) await this.#deliverAll(problem, open.id, version, p.person, true, 1);
+    const stored = await this.#appendClaimed([closed, ...events], `warning:${open.id}:${version}`);
+    if (stored === undefined) return;
+    for (const [k, p] of people.entries()) await this.#sendClaimed(problem, open.id, version, p.person, true, stored[1 + k]!.seq);
   }
 
   async #deliverAll(problem: string, warning: string, version: number, person: string, allClear: boolean, attempt: number): Promise<void> {
@@ -571,12 +685,14 @@ export class WarningEngine {
   /**
    * The outbox: a notification of a warning's current version with no delivery attempted at
    * least UNSENT_AFTER_MS after it was written (the process died between writing it and
-   * sending it, or another process wrote it and did not get to send) is sent now. Each is
-   * looked at once per process: a person no channel reaches (the inbox alone) is not asked again.
+   * sending it, or another process wrote it and did not get to send) is sent now, once this
+   * engine has claimed it (see `#claimSend`: a live engine's claim, its writer's included, is
+   * left alone; a dead one's is taken over after SEND_LEASE_MS). Each is looked at until this
+   * process has claimed it or found that no channel reaches its person (the inbox alone).
    */
   async #deliverUnsent(now: number): Promise<void> {
-    const rows = await this.store.db.all<{ warning: string; version: number; person: string; body: string; problem: string }>(
-      `SELECT n.warning, n.version, n.person, n.body, w.problem FROM warn_notifications n
+    const rows = await this.store.db.all<{ seq: number; warning: string; version: number; person: string; body: string; problem: string }>(
+      `SELECT n.seq, n.warning, n.version, n.person, n.body, w.problem FROM warn_notifications n
        JOIN warn_warnings w ON w.id = n.warning AND w.version = n.version
        WHERE n.at_ms <= ? AND NOT EXISTS (SELECT 1 FROM warn_deliveries d WHERE d.warning = n.warning AND d.version = n.version AND d.person = n.person)
        ORDER BY n.seq`,
@@ -585,14 +701,17 @@ export class WarningEngine {
     for (const row of rows) {
       const key = `${row.warning}:${row.version}:${row.person}`;
       if (this.#lookedAt.has(key)) continue;
-      this.#lookedAt.add(key);
       const told = JSON.parse(row.body) as WarningNotifiedData;
       // Someone only the inbox reaches has nothing to send.
       const contact = await contactOf(this.store, row.person);
-      if (contact === undefined || !this.#channels.some((c) => c.reaches(contact))) continue;
-      // Claimed, so that of several processes' outboxes one sends it.
+      if (contact === undefined || !this.#channels.some((c) => c.reaches(contact))) {
+        this.#lookedAt.add(key);
+        continue;
+      }
+      // Claimed, so that of several processes' outboxes (and the writer) one sends it.
       const resumed: NewEvent = { type: DELIVERY_RESUMED, stream: row.problem, actor: 'system', data: { warning: row.warning, version: Number(row.version), person: row.person } };
-      if (!(await this.#appendClaimed([resumed], `outbox:${key}`))) continue;
+      if (!(await this.#claimSend(resumed, sendStep(Number(row.seq))))) continue;
+      this.#lookedAt.add(key);
       await this.#deliverAll(row.problem, row.warning, Number(row.version), row.person, told.allClear === true, 1);
     }
   }
@@ -608,12 +727,13 @@ export class WarningEngine {
       await this.store.append([{ type: DELIVERY_ATTEMPTED, stream: warning?.problem ?? 'system', actor: 'system', data: data as unknown as Record<string, unknown> }]);
       return;
     }
-    // Claimed, so that of several processes running their timers one sends the retry.
+    // Claimed, so that of several processes running their timers one sends the retry; a claim
+    // whose claimant died before recording the attempt is taken over after SEND_LEASE_MS.
     const attempt = last.attempt + 1;
     const resumed: NewEvent = { type: DELIVERY_RESUMED, stream: warning.problem, actor: 'system', data: { warning: last.warning, version: last.version, person: last.person, channel: last.channel, attempt } };
     // The retry's due time tells apart two deliveries to one person in one version (a policy's
     // repeat notifies again), whose retries have the same attempt numbers.
-    if (!(await this.#appendClaimed([resumed], `retry:${last.warning}:${last.version}:${last.person}:${last.channel}:${attempt}:${last.retryAt ?? ''}`))) return;
+    if (!(await this.#claimSend(resumed, `retry:${last.warning}:${last.version}:${last.person}:${last.channel}:${attempt}:${last.retryAt ?? ''}`))) return;
     await this.#deliver(channel, warning.problem, last.warning, last.version, last.person, last.allClear === true, attempt);
   }
 

@@ -224,7 +224,7 @@ export function warningRoutes(app: App, ctx: ServerContext, cap: CapSettings): v
       const { organisation } = await currentOrganisation(store);
       const from = ctx.now();
       const to = from + (request.query.days ?? 7) * 24 * 3_600_000;
-      return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), gaps: coverageGaps(organisation, from, to) };
+      return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), gaps: coverageGaps(organisation, from, to, ctx.warnings.availableChannels) };
     },
   );
 
