@@ -1,8 +1,9 @@
 /**
  * A problem's history as the log holds it: every event of its stream (model versions, reports
  * and their corrections, warnings, notifications, deliveries, acknowledgments, escalation,
- * dissents, outcomes), each with its seq and hash, and the organisations loaded over time. The
- * inquiry, the scores and the counterfactual are all computed from this one read of the log.
+ * dissents, outcomes), each with its seq and hash, and the organisations loaded over time (their
+ * `organisation.defined` events). The inquiry, the scores and the counterfactual are all
+ * computed from this one read of the log.
  */
 import type { Store } from '../app/store.js';
 import { fromWire, PROBLEM_DEFINED, REPORT_RECEIVED, REPORT_REGRADED, REPORT_RETRACTED, type ProblemDefinedData, type ReportReceivedData, type ReportRegradedData, type ReportRetractedData } from '../app/events.js';
@@ -10,6 +11,7 @@ import type { Correction, Grades } from '../core/corrections.js';
 import { VigilError } from '../core/errors.js';
 import { parseInstant } from '../core/instant.js';
 import type { Problem, Report } from '../core/model.js';
+import { ORGANISATION_DEFINED } from '../app/warning-events.js';
 import type { StoredEvent } from '../log/event.js';
 import type { Organisation } from '../warn/organisation.js';
 import { PROBLEM_RESOLVED, type ProblemResolvedData, type RecordedOutcome } from './outcome.js';
@@ -71,8 +73,8 @@ function ref(event: StoredEvent): LogRef {
 }
 
 /**
- * Reads a problem's history from the log (its stream) and the organisations from their
- * projection. Throws PROBLEM_NOT_FOUND when the problem has no model.
+ * Reads a problem's history from the log: its stream, and the organisations from the system
+ * stream. Throws PROBLEM_NOT_FOUND when the problem has no model.
  */
 export async function loadHistory(store: Store, problemId: string): Promise<ProblemHistory> {
   const head = await store.log.head();
@@ -114,8 +116,15 @@ export async function loadHistory(store: Store, problemId: string): Promise<Prob
     }
   }
   if (versions.length === 0) throw new VigilError('PROBLEM_NOT_FOUND', `no problem "${problemId}"`);
-  const rows = await store.db.all<{ seq: number; at_ms: number; actor: string; body: string }>('SELECT seq, at_ms, actor, body FROM warn_organisation WHERE seq <= ? ORDER BY seq', [headSeq]);
-  const organisations = rows.map((r) => ({ seq: Number(r.seq), appendedAt: Number(r.at_ms), actor: r.actor, organisation: JSON.parse(r.body) as Organisation }));
+  // The organisations from their events in the log (not the projection table built from them).
+  const organisations: OrganisationEntry[] = [];
+  for await (const page of store.log.readRecords({ stream: 'system', to: headSeq }, 5_000)) {
+    for (const record of page) {
+      if (record.type !== ORGANISATION_DEFINED) continue;
+      const data = JSON.parse(record.data) as { organisation: Organisation };
+      organisations.push({ seq: record.seq, appendedAt: parseInstant(record.at) ?? 0, actor: record.actor, organisation: data.organisation });
+    }
+  }
   return { problem: problemId, versions, reports, corrections, events, outcomes, organisations, headSeq };
 }
 

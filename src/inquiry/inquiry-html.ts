@@ -39,7 +39,8 @@ p { margin: 4px 0 8px; }
 .mono, code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 9pt; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; font-size: 9pt; page-break-inside: auto; }
 tr { page-break-inside: avoid; }
-th, td { border: 1px solid #bbb; padding: 3px 5px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #bbb; padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word; }
+p, li, h1, h2, h3, h4, figcaption { overflow-wrap: anywhere; }
 th { background: #eee; }
 td.num { text-align: right; white-space: nowrap; }
 td.when { white-space: nowrap; }
@@ -139,6 +140,9 @@ function storyOf(r: InquiryReport): string[] {
   items.push(`At ${when(s.at)} the level was <b>${up(s.level)}</b>, P(dangerous) ${esc(pctWords(s.pDangerous, s.words))}; the leading hypothesis was “${esc(s.leadingTitle)}”.`);
   const visible = r.reports.filter((x) => x.withheld !== true).length;
   items.push(`${r.reports.length} report${r.reports.length === 1 ? '' : 's'} arrived in the window${r.reports.length > visible ? ` (${r.reports.length - visible} withheld from this reader)` : ''}.`);
+  const backfilled = r.reports.filter((x) => x.withheld !== true && x.backfilled).length;
+  if (backfilled > 0) items.push(`${backfilled} of them ${backfilled === 1 ? 'was' : 'were'} backfilled: recorded after the instant ${backfilled === 1 ? 'it says it was' : 'they say they were'} received (both are shown).`);
+  if (r.loadedLater.length > 0) items.push(`${r.loadedLater.length} more report${r.loadedLater.length === 1 ? '' : 's'} say${r.loadedLater.length === 1 ? 's' : ''} ${r.loadedLater.length === 1 ? 'it was' : 'they were'} received in the window but ${r.loadedLater.length === 1 ? 'was' : 'were'} recorded only after it: not known in it, and counted in nothing here (listed as loaded later).`);
   if (r.intervals.firstIndicator !== null) items.push(`The first indicator: ${esc(r.intervals.firstIndicator.what)}, received ${when(r.intervals.firstIndicator.at)}.`);
   const official = r.warnings.filter((w) => w.kind === 'official');
   for (const c of r.levelChanges) {
@@ -248,14 +252,19 @@ function warningSection(w: WarningView): string {
 ${w.versions.map(versionSection).join('\n')}`;
 }
 
+/** The instant a report says it was received and, for a backfilled one (recorded later), when it was recorded. */
+function receivedCell(receivedAt: string, recordedAt: string, backfilled: boolean): string {
+  return backfilled ? `${when(receivedAt)}<br><b>backfilled</b>, recorded ${when(recordedAt)}` : when(receivedAt);
+}
+
 function reportRow(row: ReportRow | WithheldReportRow): string {
   if (row.withheld === true) {
-    return td(`${row.seq}`, 'num') + td(when(row.receivedAt), 'when') + `<td colspan="6" class="withheld">withheld (above your clearance)</td>` + td(`${esc(pct(row.pBefore))} → ${esc(pct(row.pAfter))}`, 'num') + td(esc(pts(row.delta)), 'num');
+    return td(`${row.seq}`, 'num') + td(receivedCell(row.receivedAt, row.recordedAt, false), 'when') + `<td colspan="6" class="withheld">withheld (above your clearance)</td>` + td(`${esc(pct(row.pBefore))} → ${esc(pct(row.pAfter))}`, 'num') + td(esc(pts(row.delta)), 'num');
   }
   const counted = row.firstCountedAt === null ? `<span class="muted">never${row.notCounted !== undefined ? `: ${esc(row.notCounted)}` : ''}</span>` : row.firstCountedAt === row.receivedAt ? 'on arrival' : when(row.firstCountedAt);
   return (
     td(`${row.seq}`, 'num') +
-    td(when(row.receivedAt), 'when') +
+    td(receivedCell(row.receivedAt, row.recordedAt, row.backfilled), 'when') +
     td(when(row.observedAt), 'when') +
     td(counted) +
     td(`<b>${esc(row.id)}</b> ${esc(row.indicatorTitle)}: <b>${esc(row.observed)}</b>${row.text !== undefined ? `<br><span class="muted">${esc(row.text)}</span>` : ''}`) +
@@ -353,6 +362,13 @@ export function renderInquiryHtml(r: InquiryReport): string {
     'Every report of the window',
     `<p>In the order received. P(dangerous) before → after is the assessment at the report's arrival without and with it.</p>` +
       table(['seq', 'received', 'observed', 'first counted', 'report', 'grade', 'source', 'marking', 'P(dangerous)', 'change'], r.reports.map(reportRow)) +
+      (r.loadedLater.length > 0
+        ? `<h3>Loaded later: not known in the window</h3><p>These reports say they were received in the window, but they were recorded after it ended: nothing above counts them.</p>` +
+          table(
+            ['seq', 'report', 'received (by its own account)', 'recorded', 'how'],
+            r.loadedLater.map((l) => td(`${l.seq}`, 'num') + (l.id === undefined ? '<td class="withheld">withheld (above your clearance)</td>' : td(esc(l.id))) + td(when(l.receivedAt), 'when') + td(when(l.recordedAt), 'when') + td(l.backfilled ? 'backfilled' : '')),
+          )
+        : '') +
       (r.corrections.length > 0
         ? `<h3>Corrections</h3>` +
           table(
@@ -409,6 +425,7 @@ export function renderInquiryHtml(r: InquiryReport): string {
     'log',
     'Checking this report against the log',
     verified +
+      `<p>What the verification vouches for: every figure of this report is recomputed from the log's events (the reports, corrections, level changes, states, scores and reliability diagram, warnings, acknowledgments, dissents, model changes, outcomes and absences), not read from the store's projection tables. Only the names of people and users come from outside the log.</p>` +
       `<p>This report cites the seq of every event it draws on. The problem's events in the window run from seq ${v.window.firstSeq ?? '—'} to ${v.window.lastSeq ?? '—'} (${v.window.events} events).</p>` +
       (v.sealedBy !== null
         ? `<p>The signed checkpoint at seq ${v.sealedBy.seq} (${when(v.sealedBy.at)}, key ${esc(v.sealedBy.keyId)}) signs the head seq ${v.sealedBy.upTo}, hash <span class="mono">${esc(v.sealedBy.head)}</span>, which chains over the whole window.</p>`

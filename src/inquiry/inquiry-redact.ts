@@ -36,13 +36,19 @@ export function redactInquiry(report: InquiryReport, hidden: ReadonlySet<string>
     if (row.withheld === true) return row;
     if (hidden.has(row.id)) {
       withheldIds.add(row.id);
-      return { seq: row.seq, hash: row.hash, withheld: true as const, receivedAt: row.receivedAt, pBefore: row.pBefore, pAfter: row.pAfter, delta: row.delta };
+      return { seq: row.seq, hash: row.hash, withheld: true as const, receivedAt: row.receivedAt, recordedAt: row.recordedAt, pBefore: row.pBefore, pAfter: row.pAfter, delta: row.delta };
     }
     const marking: Marking = { classification: row.classification, compartments: row.compartments };
     if (isMarked(marking)) reads.push(row.id);
     const notCounted = reason(row.notCounted);
     const { notCounted: _drop, ...rest } = row;
     return notCounted === undefined ? rest : { ...rest, notCounted };
+  });
+  const loadedLater = report.loadedLater.map((row) => {
+    if (row.id === undefined || !hidden.has(row.id)) return row;
+    withheldIds.add(row.id);
+    const { id: _drop, ...rest } = row;
+    return { ...rest, withheld: true };
   });
   const corrections = report.corrections.map((row) => {
     if (row.withheld === true || !hidden.has(row.report)) return row;
@@ -74,6 +80,7 @@ export function redactInquiry(report: InquiryReport, hidden: ReadonlySet<string>
       reader: { kind: 'reader', name: reader.name, clearance: reader.clearance, compartments: [...reader.compartments] },
       withheld: withheldIds.size,
       reports,
+      loadedLater,
       corrections,
       levelChanges,
       warnings,

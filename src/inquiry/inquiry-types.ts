@@ -25,6 +25,8 @@ export interface ReportRow extends Citation {
   readonly grade: string;
   readonly observedAt: string;
   readonly receivedAt: string;
+  /** When its event was appended to the log (for a backfilled report, later than `receivedAt`). */
+  readonly recordedAt: string;
   /** When it first counted; null when it never did (by the end of the window). */
   readonly firstCountedAt: string | null;
   /** Why it did not count when it arrived. */
@@ -47,9 +49,23 @@ export interface ReportRow extends Citation {
 export interface WithheldReportRow extends Citation {
   readonly withheld: true;
   readonly receivedAt: string;
+  readonly recordedAt: string;
   readonly pBefore: number;
   readonly pAfter: number;
   readonly delta: number;
+}
+
+/**
+ * A report received (by its own account) in the window but recorded after the window ended: it
+ * was not known in the window and counts in nothing this report says of it.
+ */
+export interface LoadedLaterRow extends Citation {
+  /** Absent when the reader may not see the report. */
+  readonly id?: string;
+  readonly withheld?: boolean;
+  readonly receivedAt: string;
+  readonly recordedAt: string;
+  readonly backfilled: boolean;
 }
 
 export interface CorrectionRow extends Citation {
@@ -270,13 +286,16 @@ export interface Milestone {
   readonly at: string;
   readonly seq: number;
   readonly what: string;
+  /** True for a first warning issued before the window and still out when it opened. */
+  readonly beforeWindow?: boolean;
 }
 
 export interface Intervals {
   /** The first report in the window that said an indicator was present and raised pDangerous. */
   readonly firstIndicator: Milestone | null;
-  /** The first official warning opened in the window. */
+  /** The first official warning version issued in the window, or the one still out when the window opened (`beforeWindow`). */
   readonly firstWarning: Milestone | null;
+  /** The first acknowledgment of an official warning version (not of an all-clear), at or after the first warning. */
   readonly firstAcknowledgment: Milestone | null;
   /** The first acknowledgment that carried a note (a decision recorded with it). */
   readonly firstDecision: Milestone | null;
@@ -323,6 +342,8 @@ export interface InquiryReport {
   readonly atStart: StateView;
   readonly atEnd: StateView;
   readonly reports: readonly (ReportRow | WithheldReportRow)[];
+  /** Reports received in the window by their own account but recorded after it ended. */
+  readonly loadedLater: readonly LoadedLaterRow[];
   readonly corrections: readonly (CorrectionRow | WithheldCorrectionRow)[];
   readonly levelChanges: readonly LevelChangeRow[];
   readonly warnings: readonly WarningView[];

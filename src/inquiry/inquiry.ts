@@ -11,7 +11,7 @@ import { estimativeWords } from '../core/words.js';
 import { contacts } from '../warn/organisation-store.js';
 import type { Organisation } from '../warn/organisation.js';
 import { formatDuration } from './duration.js';
-import { coreCorrections, loadHistory } from './history.js';
+import { coreCorrections, loadHistory, type ProblemHistory } from './history.js';
 import type {
   AbsenceView,
   AcknowledgmentView,
@@ -23,6 +23,7 @@ import type {
   InquiryReport,
   Intervals,
   LevelChangeRow,
+  LoadedLaterRow,
   Milestone,
   ModelChangeView,
   NotificationView,
@@ -35,9 +36,10 @@ import type {
 } from './inquiry-types.js';
 import { verifyForWindow } from './log-verification.js';
 import { modelDiff } from './model-diff.js';
+import { assessInstants } from './log-assessment.js';
 import { officialTimeline, versionsInForce, type SeqCorrection } from './official-timeline.js';
 import { outcomeInstant } from './outcome.js';
-import { problemScores, reliabilityAcross } from './scores.js';
+import { outcomeModel, problemScores, reliabilityAcross, truthOf } from './scores.js';
 import { dissentFate, warningHistory, type AckRow, type EscalationError, type NotificationRow } from './warning-record.js';
 
 export interface InquiryOptions {
@@ -63,25 +65,39 @@ function within(at: number, from: number, to: number): boolean {
   return at >= from && at <= to;
 }
 
+/**
+ * The default start of the window (ms): the problem's first event, its first model version or
+ * its earliest report (by `received`), whichever is earlier. A loop, not a spread into
+ * Math.min, which overflows the call stack past about 125,000 reports.
+ */
+export function defaultWindowStart(history: Pick<ProblemHistory, 'versions' | 'reports'>): number {
+  let start = history.versions[0]!.appendedAt;
+  for (const entry of history.reports) if (entry.report.received < start) start = entry.report.received;
+  return start;
+}
+
 /** Rules this report follows where the record leaves a choice. */
 const NOTES = [
-  'Instants are UTC. "Received" is when the report reached Vigil; "first counted" when it first entered the assessment (a report older than its source\'s latest word on the indicator never counts).',
+  'Instants are UTC. "Received" is when the report reached Vigil as it says; "recorded" is when its event was appended to the log; "first counted" when it first entered the assessment (a report older than its source\'s latest word on the indicator never counts).',
+  'A backfilled report (loaded later with an earlier "received") is marked as such, with the instant it was recorded. The assessment counts every report from its "received" (as the store\'s as-of assessment does), so a report recorded in the window is counted from its "received" even if that is earlier than its recording. A report recorded after the window ended was not known in it: it is left out of the reports, level changes, key intervals and the states at the start and end, and listed apart as loaded later.',
   'What a report did to P(dangerous): the assessment at its arrival, before and after adding it, under the model version in force (reports arriving together are added one at a time, in the order the log received them).',
   'Level changes follow the level rule of the assessment spec (section 6) at each report instant, under the model version in force; a new model version that replays the history to another level is shown as a change caused by the model.',
   'The first indicator is the first report in the window that said an indicator was present and raised P(dangerous). A decision is recorded as an acknowledgment with a note: the first such note is the first decision recorded.',
   'Warnings, notifications, deliveries, acknowledgments, escalation errors and dissents are those of the log; a warning is shown whole when any part of it falls in the window.',
-  'Scores cover the problem\'s history from its first report to its recorded outcome, at regular instants, as the system knew it at each (vigil score computes the same). Lead time is how long before the outcome a level (or a higher one) was first reached.',
+  'Scores cover the problem\'s history from its first report to its recorded outcome, at regular instants, as the system knew it at each (vigil score computes the same). Lead time is how long before the outcome a level (or a higher one) was first reached, from the whole record (negative when only after it). An outcome is judged against the model version in force when it was recorded: a later version that renames or redefines its hypothesis does not change what it meant.',
+  'Sources: everything in this report is recomputed from the log\'s events, which the verification covers: the reports, corrections, level changes, the states at the start and end, the scores and the reliability diagram (the as-of assessment recomputed from the model versions, reports and corrections), warnings, acknowledgments, dissents, model changes, outcomes and absences (the organisations loaded). Only the names of people and users come from outside the log (personal data is kept out of it).',
 ];
 
 /**
- * Draws the inquiry report of a problem over [from, to] from the store: the log (the problem's
- * events, the organisations loaded), the projections (as-of assessments) and the verification
- * of the whole chain. Throws PROBLEM_NOT_FOUND, or REQUEST_INVALID naming `from` for an empty
- * window.
+ * Draws the inquiry report of a problem over [from, to] from the log (the problem's events, the
+ * organisations loaded; every assessment recomputed from them, no projection table read) and
+ * the verification of the whole chain; names of people and users from outside the log. Reports
+ * recorded after `to` are no part of what was known: they are listed as loaded later. Throws
+ * PROBLEM_NOT_FOUND, or REQUEST_INVALID naming `from` for an empty window.
  */
 export async function buildInquiry(store: Store, problemId: string, options: InquiryOptions): Promise<InquiryReport> {
   const history = await loadHistory(store, problemId);
-  const from = options.from ?? Math.min(history.versions[0]!.appendedAt, ...history.reports.map((r) => r.report.received));
+  const from = options.from ?? defaultWindowStart(history);
   const to = options.to ?? options.now;
   if (!(from < to)) throw new VigilError('REQUEST_INVALID', `from: must be before to (${iso(from)} is not before ${iso(to)})`, { path: '/query/from', field: 'from' });
   const model = history.versions.at(-1)!;
@@ -108,24 +124,31 @@ export async function buildInquiry(store: Store, problemId: string, options: Inq
   const adviceRows = (list: readonly { indicator: string; eig: number; pDangerousIfPresent: number; pDangerousIfAbsent: number }[]): AdviceRow[] =>
     list.map((c) => ({ indicator: c.indicator, indicatorTitle: indicatorTitle(c.indicator), eig: c.eig, pDangerousIfPresent: c.pDangerousIfPresent, pDangerousIfAbsent: c.pDangerousIfAbsent }));
 
-  // The official timeline, as the system computed it, up to the end of the window.
+  // What the record held at the end of the window: a report recorded (its event appended)
+  // after the window is no part of what was known in it, whatever its `received`; it is listed
+  // apart, as loaded later.
+  const recorded = history.reports.filter((r) => r.appendedAt <= to);
+  const loadedLater: LoadedLaterRow[] = history.reports
+    .filter((r) => r.appendedAt > to && r.report.received <= to && r.report.received >= from)
+    .map((r) => ({ seq: r.seq, hash: r.hash, id: r.report.id, receivedAt: iso(r.report.received), recordedAt: iso(r.appendedAt), backfilled: r.backfilled }));
+
+  // The official timeline, recomputed from the log's events, up to the end of the window.
   const versions = versionsInForce(history.versions);
   const corrections: SeqCorrection[] = coreCorrections(history).map((c, k) => ({ ...c, seq: history.corrections[k]!.seq }));
-  const timeline = officialTimeline(
-    versions,
-    history.reports.map((r) => r.report),
-    corrections,
-    to,
-  );
+  const knownReports = recorded.map((r) => r.report);
+  const timeline = officialTimeline(versions, knownReports, corrections, to);
 
-  const state = async (at: number): Promise<StateView> => {
-    const a = await store.assess(problemId, at, { ignored: 'count' });
-    return { at: iso(at), level: a.level, pDangerous: a.pDangerous, words: estimativeWords(a.pDangerous), leading: a.leading, leadingTitle: hypothesisTitle(a.leading) };
-  };
+  const [startState, endState] = assessInstants(
+    versions.filter((v) => v.from <= to),
+    knownReports,
+    corrections.filter((c) => c.at <= to),
+    timeline.path,
+    [from, to],
+  ).map((a): StateView => ({ at: iso(a.at), level: a.level, pDangerous: a.pDangerous, words: estimativeWords(a.pDangerous), leading: a.leading, leadingTitle: hypothesisTitle(a.leading) }));
 
-  // Reports of the window, in the order received.
-  const reports: ReportRow[] = history.reports
-    .filter((r) => within(r.report.received, from, to))
+  // Reports of the window (received in it, or recorded in it with an earlier `received`), in the order received.
+  const reports: ReportRow[] = recorded
+    .filter((r) => within(r.report.received, from, to) || within(r.appendedAt, from, to))
     .sort((a, b) => a.report.received - b.report.received || a.seq - b.seq)
     .map((entry): ReportRow => {
       const r = entry.report;
@@ -144,6 +167,7 @@ export async function buildInquiry(store: Store, problemId: string, options: Inq
         grade: gradeOf(r),
         observedAt: iso(r.at),
         receivedAt: iso(r.received),
+        recordedAt: iso(entry.appendedAt),
         firstCountedAt: firstCounted !== null && firstCounted <= to ? iso(firstCounted) : null,
         ...(effect?.notCounted !== undefined ? { notCounted: effect.notCounted } : {}),
         pBefore,
@@ -436,16 +460,37 @@ export async function buildInquiry(store: Store, problemId: string, options: Inq
 
   // The key intervals.
   const official = new Set(record.warnings.filter((w) => w.dissent === undefined).map((w) => w.id));
-  const firstIndicatorRow = reports.find((r) => r.observed === 'present' && r.delta > 0);
+  const firstIndicatorRow = reports.find((r) => r.observed === 'present' && r.delta > 0 && within(Date.parse(r.receivedAt), from, to));
   const firstIndicator: Milestone | null =
     firstIndicatorRow === undefined ? null : { at: firstIndicatorRow.receivedAt, seq: firstIndicatorRow.seq, what: `report ${firstIndicatorRow.id}: ${describe(firstIndicatorRow.id)}` };
-  const firstOpened = record.warnings
-    .filter((w) => official.has(w.id))
-    .flatMap((w) => w.versions.filter((v) => !v.closing && within(v.at, from, to)))
-    .sort((a, b) => a.seq - b.seq)[0];
+  // The first warning: the first official warning version (not an all-clear) issued in the
+  // window; when the window opens on a warning already out, that warning's first version
+  // (before the window, and said so), so that what follows is measured from it.
+  const warningVersions = record.warnings.filter((w) => official.has(w.id)).flatMap((w) => w.versions.filter((v) => !v.closing));
+  const openAtStart = record.warnings.find((w) => official.has(w.id) && w.openedAt < from && (w.closedAt ?? Infinity) >= from);
+  const firstInWindow = warningVersions.filter((v) => within(v.at, from, to)).sort((a, b) => a.seq - b.seq)[0];
+  const firstBefore = openAtStart?.versions.find((v) => !v.closing);
+  const firstOpened = firstBefore ?? firstInWindow;
   const firstWarning: Milestone | null =
-    firstOpened === undefined ? null : { at: iso(firstOpened.at), seq: firstOpened.seq, what: `warning at level ${firstOpened.judgment.level} (P(dangerous) ${(firstOpened.judgment.pDangerous * 100).toFixed(0)} %)` };
-  const officialAcks = acksInWindow.filter((a) => official.has(a.warning));
+    firstOpened === undefined
+      ? null
+      : {
+          at: iso(firstOpened.at),
+          seq: firstOpened.seq,
+          what: `warning at level ${firstOpened.judgment.level} (P(dangerous) ${(firstOpened.judgment.pDangerous * 100).toFixed(0)} %)${firstOpened === firstBefore ? ', issued before the window and still out when it opened' : ''}`,
+          ...(firstOpened === firstBefore ? { beforeWindow: true } : {}),
+        };
+  // The first acknowledgment is of a warning version (an acknowledged all-clear is not one),
+  // in the window, at or after the first warning: never before what it acknowledges.
+  const warningVersionSeqs = new Map(warningVersions.map((v) => [v.seq, v]));
+  const acknowledgedVersion = (a: AckRow) => versionOf.get(`${a.warning}\u0000${a.version}`)?.version;
+  const officialAcks =
+    firstOpened === undefined
+      ? []
+      : acksInWindow.filter((a) => {
+          const v = acknowledgedVersion(a);
+          return official.has(a.warning) && v !== undefined && warningVersionSeqs.has(v.seq) && v.seq >= firstOpened.seq && a.seq > firstOpened.seq;
+        });
   const ackMilestone = (a: AckRow | undefined, decision: boolean): Milestone | null =>
     a === undefined
       ? null
@@ -459,12 +504,16 @@ export async function buildInquiry(store: Store, problemId: string, options: Inq
     officialAcks.find((a) => a.note !== undefined && a.note.trim() !== ''),
     true,
   );
+  // An interval is never negative: when the later milestone came first, it says so instead.
   const between = (a: Milestone | null, b: Milestone | null, fromName: string, toName: string) => {
-    const ms = a === null || b === null ? null : Date.parse(b.at) - Date.parse(a.at);
-    return { from: fromName, to: toName, ms, text: ms === null ? 'did not happen in the window' : formatDuration(ms) };
+    if (a === null || b === null) return { from: fromName, to: toName, ms: null, text: 'did not happen in the window' };
+    const ms = Date.parse(b.at) - Date.parse(a.at);
+    if (ms < 0) return { from: fromName, to: toName, ms: null, text: `the ${toName} came ${formatDuration(-ms)} before the ${fromName}` };
+    return { from: fromName, to: toName, ms, text: formatDuration(ms) };
   };
   const outcome = history.outcomes.at(-1);
-  const outcomeMilestone: Milestone | null = outcome === undefined ? null : { at: iso(outcomeInstant(outcome)), seq: outcome.seq, what: `${hypothesisTitle(outcome.hypothesis)}` };
+  const outcomeMilestone: Milestone | null =
+    outcome === undefined ? null : { at: iso(outcomeInstant(outcome)), seq: outcome.seq, what: outcomeModel(history, outcome).hypotheses.find((h) => h.id === outcome.hypothesis)?.title ?? hypothesisTitle(outcome.hypothesis) };
   const intervals: Intervals = {
     firstIndicator,
     firstWarning,
@@ -484,8 +533,9 @@ export async function buildInquiry(store: Store, problemId: string, options: Inq
         seq: o.seq,
         hash: o.hash,
         hypothesis: o.hypothesis,
-        hypothesisTitle: hypothesisTitle(o.hypothesis),
-        dangerous: problem.hypotheses.find((h) => h.id === o.hypothesis)?.dangerous === true,
+        // Judged under the model version in force when it was recorded, not the latest.
+        hypothesisTitle: outcomeModel(history, o).hypotheses.find((h) => h.id === o.hypothesis)?.title ?? hypothesisTitle(o.hypothesis),
+        dangerous: truthOf(outcomeModel(history, o), o).dangerous,
         at: o.at,
         ...(o.note !== undefined ? { note: o.note } : {}),
         recordedAt: o.recordedAt,
@@ -533,9 +583,10 @@ export async function buildInquiry(store: Store, problemId: string, options: Inq
     window: { from: iso(from), to: iso(to) },
     reader: { kind: 'store' },
     withheld: 0,
-    atStart: await state(from),
-    atEnd: await state(to),
+    atStart: startState!,
+    atEnd: endState!,
     reports,
+    loadedLater,
     corrections: correctionRows,
     levelChanges,
     warnings,

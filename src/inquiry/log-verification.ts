@@ -39,6 +39,20 @@ export interface LogVerification {
 }
 
 /**
+ * The lowest and highest of `seqs` (null for none), by a loop: a spread into Math.min would
+ * overflow the call stack past about 125,000 seqs.
+ */
+export function seqRange(seqs: readonly number[]): { firstSeq: number | null; lastSeq: number | null } {
+  let firstSeq: number | null = null;
+  let lastSeq: number | null = null;
+  for (const seq of seqs) {
+    if (firstSeq === null || seq < firstSeq) firstSeq = seq;
+    if (lastSeq === null || seq > lastSeq) lastSeq = seq;
+  }
+  return { firstSeq, lastSeq };
+}
+
+/**
  * Verifies the whole log and describes the window [from, to] (ms) for a problem whose events in
  * the window have `windowSeqs`. Store errors pass through; a bad log is a result, not a throw.
  */
@@ -47,8 +61,7 @@ export async function verifyForWindow(store: Store, from: number, to: number, wi
   const result = await verifyLog(store.log, head === null ? {} : { head: { seq: head.seq, hash: head.hash } });
   const checkpoints: CheckpointRef[] = [];
   let sealedBy: CheckpointRef | null = null;
-  const firstSeq = windowSeqs.length === 0 ? null : Math.min(...windowSeqs);
-  const lastSeq = windowSeqs.length === 0 ? null : Math.max(...windowSeqs);
+  const { firstSeq, lastSeq } = seqRange(windowSeqs);
   for await (const page of store.log.readRecords({ stream: 'system', ...(head !== null ? { to: head.seq } : {}) }, 5_000)) {
     for (const record of page) {
       if (record.type !== CHECKPOINT_TYPE) continue;

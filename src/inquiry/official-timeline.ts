@@ -149,6 +149,7 @@ export function reportEffects(versions: readonly VersionInForce[], reports: read
     ...reports.map((report, order): Step => ({ kind: 'report', at: report.received, report, order })),
   ].sort((a, b) => a.at - b.at || rank(a) - rank(b) || (a.kind === 'report' && b.kind === 'report' ? a.order - b.order : 0));
 
+  const byId = new Map(reports.map((r) => [r.id, r]));
   let current = versions[0]!;
   let known = new Set(current.problem.indicators.map((i) => i.id));
   let assessor = new IncrementalAssessor(current.problem);
@@ -185,7 +186,9 @@ export function reportEffects(versions: readonly VersionInForce[], reports: read
         if (report !== undefined && !retracted.has(c.report) && known.has(report.indicator)) assessor.retract(report);
         retracted.add(c.report);
       } else {
-        const base = report ?? regraded.get(c.report);
+        // A regrade may come before the report's `received` (a backfill received later): it
+        // applies from then on, so it starts from the report as the log holds it.
+        const base = report ?? regraded.get(c.report) ?? byId.get(c.report);
         if (base !== undefined) {
           const corrected = regrade(base, c.grades);
           if (report !== undefined) {

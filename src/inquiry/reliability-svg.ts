@@ -32,7 +32,7 @@ function r2(n: number): string {
  */
 export function reliabilitySvg(bins: readonly ReliabilityBin[], options: { title: string }): string {
   const filled = bins.filter((b) => b.count > 0 && b.meanForecast !== null && b.observedFrequency !== null);
-  const most = Math.max(1, ...filled.map((b) => b.count));
+  const most = filled.reduce((m, b) => Math.max(m, b.count), 1);
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
   const grid = ticks
     .map(

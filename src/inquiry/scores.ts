@@ -1,16 +1,19 @@
 /**
  * Were the probabilities any good? Once a problem's outcome is recorded, the official
- * assessment is scored at regular instants (the as-of assessment from the store, as the system
- * knew it then), each dissent over the time it stood, and the levels by their lead time before
- * the outcome; across resolved problems, a reliability diagram of pDangerous.
+ * assessment is scored at regular instants (as the system knew it then: the store's as-of
+ * assessment, recomputed from the problem's events in the log), each dissent over the time it
+ * stood, and the levels by their lead time before the outcome (from the whole record, so
+ * negative for a level reached only after it); across resolved problems, a reliability diagram
+ * of pDangerous. An outcome is judged under the model version in force when it was recorded.
  */
 import type { Store } from '../app/store.js';
 import { VigilError } from '../core/errors.js';
-import { formatInstant } from '../core/instant.js';
+import { formatInstant, parseInstant } from '../core/instant.js';
 import type { Problem } from '../core/model.js';
 import { leadTimes, meanScores, reliabilityBins, scoreForecast, type Forecast, type LeadTime, type ReliabilityBin, type ResolvedTruth, type ScoreSummary } from '../core/scoring.js';
 import { formatDuration } from './duration.js';
-import { coreCorrections, loadHistory, type ProblemHistory } from './history.js';
+import { coreCorrections, loadHistory, versionAt, type ProblemHistory } from './history.js';
+import { assessInstants } from './log-assessment.js';
 import { officialChanges, versionsInForce } from './official-timeline.js';
 import { currentOutcome, outcomeInstant, type RecordedOutcome } from './outcome.js';
 import { reliabilitySvg } from './reliability-svg.js';
@@ -23,7 +26,7 @@ const LADDER_MS = [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21
 const DEFAULT_INSTANTS = 500;
 
 export interface ScoreOptions {
-  /** Start of the window (ms); default the first report's arrival (or the model's first version). */
+  /** Start of the window (ms); default the first report's arrival (or the model's first version), or `to` when that is earlier. */
   readonly from?: number;
   /** End of the window (ms); default the outcome's instant, or now when unresolved. */
   readonly to?: number;
@@ -46,8 +49,10 @@ export interface ScoreWindow {
  */
 export function scoreWindow(history: Pick<ProblemHistory, 'reports' | 'versions'>, outcome: RecordedOutcome | undefined, options: ScoreOptions, now: number): ScoreWindow {
   const firstReport = history.reports.reduce((m, r) => Math.min(m, r.report.received), Infinity);
-  const from = options.from ?? (Number.isFinite(firstReport) ? firstReport : (history.versions[0]?.appendedAt ?? now));
   const to = options.to ?? (outcome !== undefined ? outcomeInstant(outcome) : now);
+  // The default start never passes the end: an outcome before the first report is scored at
+  // its own instant (the forecast then was the prior), not refused.
+  const from = options.from ?? Math.min(Number.isFinite(firstReport) ? firstReport : (history.versions[0]?.appendedAt ?? now), to);
   if (!(from <= to)) throw new VigilError('REQUEST_INVALID', `from: must not be after to (${formatInstant(from)} is after ${formatInstant(to)})`, { path: '/query/from', field: 'from' });
   const span = to - from;
   let every = options.every;
@@ -118,6 +123,15 @@ export function truthOf(problem: Problem, outcome: Pick<RecordedOutcome, 'hypoth
 }
 
 /**
+ * The model an outcome was recorded against: the version in force when its event was appended
+ * (its hypothesis was checked against that version). A later version that renames or redefines
+ * the hypothesis does not change what the outcome meant.
+ */
+export function outcomeModel(history: Pick<ProblemHistory, 'versions'>, outcome: Pick<RecordedOutcome, 'recordedAt'>): Problem {
+  return versionAt(history, parseInstant(outcome.recordedAt) ?? Infinity).problem;
+}
+
+/**
  * Scores a problem over a window: the official as-of assessment at each instant, each dissent
  * over the instants it stood (filed, not yet withdrawn), lead times. Without an outcome the
  * series is there and the scores are null. Throws PROBLEM_NOT_FOUND, or REQUEST_INVALID naming
@@ -128,16 +142,24 @@ export async function problemScores(store: Store, problemId: string, options: Sc
   const outcome = history.outcomes.at(-1);
   const window = scoreWindow(history, outcome, options, now);
   const model = history.versions.at(-1)!.problem;
-  const truth = outcome === undefined ? undefined : truthOf(model, outcome);
+  const truth = outcome === undefined ? undefined : truthOf(outcomeModel(history, outcome), outcome);
 
+  // Lead times read the whole record up to now, not the scored window: a level first reached
+  // only after the outcome has a negative lead, it was not "never reached".
+  const leadUntil = Math.max(window.to, now);
+  const versions = versionsInForce(history.versions);
+  const reports = history.reports.map((r) => r.report);
+  const corrections = coreCorrections(history);
+  const { path } = officialChanges(versions, reports, corrections, leadUntil);
+
+  // The official assessment at each instant, recomputed from the log's events (as the store's
+  // as-of assessment answers, but vouched for by the log's verification).
   const forecasts: Forecast[] = [];
   const series: ScoredInstant[] = [];
-  for (const at of window.instants) {
-    const a = await store.assess(problemId, at, { ignored: 'count' });
-    const posterior = Object.fromEntries(a.posterior);
-    const forecast: Forecast = { at, posterior, pDangerous: a.pDangerous };
+  for (const a of assessInstants(versions, reports, corrections, path, window.instants)) {
+    const forecast: Forecast = { at: a.at, posterior: a.posterior, pDangerous: a.pDangerous };
     forecasts.push(forecast);
-    series.push({ at: formatInstant(at), pDangerous: a.pDangerous, level: a.level, leading: a.leading, posterior, ...(truth !== undefined ? scoreForecast(forecast, truth) : {}) });
+    series.push({ at: formatInstant(a.at), pDangerous: a.pDangerous, level: a.level, leading: a.leading, posterior: a.posterior, ...(truth !== undefined ? scoreForecast(forecast, truth) : {}) });
   }
 
   const record = warningHistory(history.events);
@@ -159,15 +181,9 @@ export async function problemScores(store: Store, problemId: string, options: Sc
 
   const outcomeAt = outcome === undefined ? NaN : outcomeInstant(outcome);
   const levels = model.warning.levels.map((l) => l.id);
-  const { path } = officialChanges(
-    versionsInForce(history.versions),
-    history.reports.map((r) => r.report),
-    coreCorrections(history),
-    window.to,
-  );
   const warningPath = record.warnings
     .filter((w) => w.dissent === undefined)
-    .flatMap((w) => w.versions.filter((v) => v.at <= window.to).map((v) => ({ at: v.at, level: v.closing ? levels[0]! : v.judgment.level })))
+    .flatMap((w) => w.versions.filter((v) => v.at <= leadUntil).map((v) => ({ at: v.at, level: v.closing ? levels[0]! : v.judgment.level })))
     .sort((a, b) => a.at - b.at);
   const lead = outcome === undefined ? [] : withText(leadTimes(path, levels, outcomeAt));
   const warningLead = outcome === undefined ? [] : withText(leadTimes(warningPath, levels, outcomeAt));
@@ -216,17 +232,18 @@ export async function reliabilityAcross(
     try {
       window = scoreWindow(history, outcome, {}, now);
     } catch {
-      // An outcome recorded before any report: nothing to score.
+      // A window that cannot be scored (too many instants): left out of the diagram.
       continue;
     }
-    const truth = truthOf(history.versions.at(-1)!.problem, outcome);
+    const truth = truthOf(outcomeModel(history, outcome), outcome);
     const scored = known.get(p.id);
-    if (scored !== undefined && scored.length === window.instants.length) pairs.push(...scored);
+    if (scored !== undefined && scored.length === window.instants.length) for (const pair of scored) pairs.push(pair);
     else {
-      for (const at of window.instants) {
-        const a = await store.assess(p.id, at, { ignored: 'count' });
-        pairs.push({ p: a.pDangerous, happened: truth.dangerous });
-      }
+      const versions = versionsInForce(history.versions);
+      const reports = history.reports.map((r) => r.report);
+      const corrections = coreCorrections(history);
+      const { path } = officialChanges(versions, reports, corrections, window.to);
+      for (const a of assessInstants(versions, reports, corrections, path, window.instants)) pairs.push({ p: a.pDangerous, happened: truth.dangerous });
     }
     problems.push({ problem: p.id, hypothesis: outcome.hypothesis, dangerous: truth.dangerous, outcomeAt: outcome.at, instants: window.instants.length, every: window.every });
   }

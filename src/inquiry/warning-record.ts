@@ -140,7 +140,11 @@ function cite(event: StoredEvent): Cited {
   return { seq: event.seq, hash: event.hash, at: parseInstant(event.at) ?? 0 };
 }
 
-/** Rebuilds the warnings and dissents of a problem from its events (any order; sorted by seq). */
+/**
+ * Rebuilds the warnings and dissents of a problem from its events (any order; sorted by seq).
+ * An acknowledgment counts only when its version was the warning's current one at that point
+ * in the log (as in the warning projection); a stale one is left out.
+ */
 export function warningHistory(events: readonly StoredEvent[]): WarningHistory {
   const warnings = new Map<string, WarningRecord>();
   const versions = new Map<string, VersionRow>();
@@ -220,6 +224,9 @@ export function warningHistory(events: readonly StoredEvent[]): WarningHistory {
       }
       case WARNING_ACKNOWLEDGED: {
         const data = event.data as unknown as WarningAcknowledgedData;
+        // Refused as stale (the warning had a newer version when it was written): the
+        // projection keeps no such acknowledgment, and neither does the record.
+        if (warnings.get(data.warning)?.versions.at(-1)?.version !== data.version) break;
         const version = versions.get(key(data.warning, data.version));
         const notification = data.person === undefined ? undefined : notified.get(key(data.warning, data.version, data.person));
         const row: AckRow = {
