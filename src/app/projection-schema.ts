@@ -7,8 +7,13 @@ import { lockForMigration } from './postgres-sql.js';
 import type { SqlDatabase } from './sql.js';
 import { WARNING_CREATE, WARNING_TABLES } from './warning-projection.js';
 
-/** Bump when the tables below change; older tables are dropped and rebuilt from the log. */
-export const PROJECTION_SCHEMA_VERSION = 5;
+/**
+ * Bump when the tables below change, or the rules that fill them; older tables are dropped and
+ * rebuilt from the log. 6: an acknowledgment is kept only for the version current when it was
+ * written, and a waiting step or an exhausted escalation touches only the current version's timer
+ * (rebuilt, a store projected by an earlier Vigil follows the same rules for its past events).
+ */
+export const PROJECTION_SCHEMA_VERSION = 6;
 
 const TABLES = ['proj_current', 'proj_problem_versions', 'proj_reports', 'proj_corrections', 'proj_levels', 'proj_snapshots', 'proj_meta', ...WARNING_TABLES];
 
