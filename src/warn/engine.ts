@@ -372,10 +372,14 @@ export class WarningEngine {
     const warningsSoFar = await warningCount(this.store.db, problem);
     const open = await openWarningOf(this.store.db, problem);
     const materialChange = open?.policy.materialChange ?? policy?.materialChange ?? DEFAULT_MATERIAL_CHANGE;
-    const current = open === undefined ? undefined : { id: open.id, version: open.version, judgment: open.judgment };
+    const levels = (await this.store.problem(problem))?.problem.warning.levels ?? [];
+    // The open warning's level as the current model ranks it: a version that adds or removes a
+    // level below moves the indexes, not the level (which would otherwise read as a level-up).
+    const previous = previousLevel(levels, open);
+    const current = open === undefined ? undefined : { id: open.id, version: open.version, judgment: { ...open.judgment, levelIndex: previous ?? open.judgment.levelIndex } };
     // Most evaluations change nothing: decide on the quick figures first (O(indicators)), and
     // assess in full (evidence, advice) only when a warning opens, changes or closes.
-    const quick = await this.store.quickLatest(problem, this.#now(), previousLevel((await this.store.problem(problem))?.problem.warning.levels ?? [], open));
+    const quick = await this.store.quickLatest(problem, this.#now(), previous);
     if (quick !== undefined && decideWarning(current, { ...quick, at: '', words: '', evidence: [], collect: [] }, materialChange).kind === 'none') return;
     const { judgment } = await this.judge(problem);
     const decision = decideWarning(current, judgment, materialChange);
