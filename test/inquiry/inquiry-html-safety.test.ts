@@ -81,6 +81,10 @@ describe('a report with a 200-character id and a bidi override in its text', () 
       }
     }, 120_000);
   } else {
-    it.skip('keeps every column on the printed page (Chromium not installed)', () => undefined);
+    const why = 'inquiry page-width test NOT RUN: /usr/bin/chromium is not installed (apt-get install chromium, or set VIGIL_CHROMIUM)';
+    console.warn(`\n*** ${why} ***\n`);
+    it(why, () => {
+      if (process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false') throw new Error(`under CI the page-width test must run: ${why}`);
+    });
   }
 });
