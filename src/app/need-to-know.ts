@@ -96,6 +96,19 @@ export function redactAssessment(
   };
 }
 
+/** `items` less those naming a report of `problem` that `reader` may not see, and how many those were. */
+export async function visibleEvidence<T extends { readonly report: string }>(
+  db: SqlDatabase,
+  problem: string,
+  reader: Reader,
+  items: readonly T[],
+): Promise<{ items: T[]; withheld: number }> {
+  if (items.length === 0) return { items: [], withheld: 0 };
+  const hidden = await hiddenReports(db, problem, reader);
+  const kept = items.filter((item) => !hidden.has(item.report));
+  return { items: kept, withheld: items.length - kept.length };
+}
+
 /** Splits reports into those the reader may see and how many were withheld. */
 export function visibleOnly<T extends Marking>(reader: Reader, items: readonly T[]): { visible: T[]; withheld: number } {
   const visible = items.filter((item) => canSee(reader, item));

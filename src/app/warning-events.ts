@@ -24,6 +24,8 @@ export const DISSENT_FILED = 'dissent.filed';
 export const DISSENT_ROUTED = 'dissent.routed';
 export const DISSENT_WITHDRAWN = 'dissent.withdrawn';
 export const BRIEFING_SENT = 'briefing.sent';
+/** `{person, day}`: a server took up the sending of a person's briefing of a day. */
+export const BRIEFING_CLAIMED = 'briefing.claimed';
 
 /** Every event type of this module. */
 export const WARNING_EVENT_TYPES: ReadonlySet<string> = new Set([

@@ -10,7 +10,7 @@
  * sent twice; the stable Message-ID lets a mail client fold the two.)
  */
 import type { Store } from '../app/store.js';
-import { BRIEFING_SENT, type BriefingSentData } from '../app/warning-events.js';
+import { BRIEFING_CLAIMED, BRIEFING_SENT, type BriefingSentData } from '../app/warning-events.js';
 import {
   checkpointWitness,
   followers,
@@ -25,10 +25,8 @@ import { messageIdOf } from './email-channel.js';
 import { claimWithLease } from './engine.js';
 import type { Mailer } from './mailer.js';
 import { contactOf, currentOrganisation } from './organisation-store.js';
-import { recipientReader, visibleEvidence } from './recipient.js';
-
-/** `{person, day}`: a server took up the sending of a person's briefing of a day. */
-export const BRIEFING_CLAIMED = 'briefing.claimed';
+import { recipientReader } from './recipient.js';
+import { visibleEvidence } from '../app/need-to-know.js';
 
 /** "07:30" as minutes since midnight. */
 function minutesOf(time: string): number {
@@ -111,20 +109,24 @@ export class BriefingScheduler {
       if (contact?.email === undefined) continue;
       // One witness for the run, taken only when someone is due.
       if (witness === null) witness = await checkpointWitness(this.store);
-      const parts: ProblemBriefing[] = [];
-      const reader = await recipientReader(this.store, contact);
+      const found: ProblemBriefing[] = [];
       for (const problem of problems) {
         const part = await problemBriefing(this.store, problem, now);
-        if (part === undefined) continue;
-        const moved = await visibleEvidence(this.store, problem, reader, part.moved);
-        parts.push({ ...part, moved: moved.items, movedWithheld: moved.withheld });
+        if (part !== undefined) found.push(part);
       }
       // Policies for problems not defined yet: nothing to tell.
-      if (parts.length === 0) continue;
+      if (found.length === 0) continue;
       // Claimed, so that of several servers checking at once one sends it.
       const claim = { type: BRIEFING_CLAIMED, stream: 'system', actor: 'system', data: { person, day: local.day } };
       const claimed = await claimWithLease(this.store, claim, `briefing:${person}:${local.day}`, now, this.#released);
       if (!claimed.claimed) continue;
+      // Only the reports the recipient may see are named.
+      const reader = await recipientReader(this.store, contact);
+      const parts: ProblemBriefing[] = [];
+      for (const part of found) {
+        const moved = await visibleEvidence(this.store.db, part.problem, reader, part.moved);
+        parts.push({ ...part, moved: moved.items, movedWithheld: moved.withheld });
+      }
       const publicUrl = this.options.publicUrl?.()?.replace(/\/$/, '');
       const briefing: Briefing = {
         person,

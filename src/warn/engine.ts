@@ -42,7 +42,8 @@ import { dissentById, dissentsOf, openDissentWarning, openWarningOf, warningById
 import { dissentIssues, dissentLevel, levelReached } from './dissent.js';
 import { coverageGaps } from './coverage.js';
 import { decideWarning, type Judgment } from './warning-decision.js';
-import { recipientReader, visibleEvidence } from './recipient.js';
+import { recipientReader } from './recipient.js';
+import { visibleEvidence } from '../app/need-to-know.js';
 
 /** The policy frozen into a warning when it opens. */
 export interface FrozenPolicy {
@@ -644,7 +645,7 @@ export class WarningEngine {
     const model = await this.store.problem(problem);
     const closing = allClear ? await this.store.db.all<{ reason: string }>('SELECT reason FROM warn_versions WHERE warning = ? AND version = ?', [warningId, version]) : [];
     const reader = await recipientReader(this.store, contact);
-    const evidence = await visibleEvidence(this.store, problem, reader, warning.judgment.evidence);
+    const evidence = await visibleEvidence(this.store.db, problem, reader, warning.judgment.evidence);
     const notification: Notification = {
       id: `${warningId}:${version}:${person}`,
       warning: warningId,

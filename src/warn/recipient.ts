@@ -5,7 +5,7 @@
  * user is disabled or unknown) with the lowest marking and no compartments.
  */
 import { migrateAccounts } from '../app/accounts-schema.js';
-import { hiddenReports, type Reader } from '../app/need-to-know.js';
+import type { Reader } from '../app/need-to-know.js';
 import type { Store } from '../app/store.js';
 import { CLEARANCES, type Clearance } from '../app/access.js';
 import type { Contact } from './organisation-store.js';
@@ -30,19 +30,6 @@ export async function recipientReader(store: Store, contact: Contact): Promise<R
   const user = rows[0];
   if (user === undefined || Number(user.disabled) === 1) return UNCLEARED;
   return { clearance: user.clearance as Clearance, compartments: JSON.parse(user.compartments) as string[] };
-}
-
-/** `items` less those naming a report of `problem` that `reader` may not see, and how many those were. */
-export async function visibleEvidence<T extends { readonly report: string }>(
-  store: Store,
-  problem: string,
-  reader: Reader,
-  items: readonly T[],
-): Promise<{ items: T[]; withheld: number }> {
-  if (items.length === 0) return { items: [], withheld: 0 };
-  const hidden = await hiddenReports(store.db, problem, reader);
-  const kept = items.filter((item) => !hidden.has(item.report));
-  return { items: kept, withheld: items.length - kept.length };
 }
 
 /** What a message says in place of the reports it withholds. */

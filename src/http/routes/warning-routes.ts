@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Principal } from '../../app/access.js';
-import { hiddenReports } from '../../app/need-to-know.js';
+import { visibleEvidence } from '../../app/need-to-know.js';
 import { VigilError } from '../../core/errors.js';
 import { coverageGaps } from '../../warn/coverage.js';
 import { organisationSchema } from '../../warn/organisation.js';
@@ -38,8 +38,7 @@ export function warningRoutes(app: App, ctx: ServerContext, cap: CapSettings): v
 
   /** A warning as a reader receives it: evidence the reader may not see is withheld. */
   const forReader = async (w: WarningRow, principal: Principal) => {
-    const hidden = await hiddenReports(store.db, w.problem, principal);
-    const evidence = w.judgment.evidence.filter((e) => !hidden.has(e.report));
+    const { items: evidence, withheld } = await visibleEvidence(store.db, w.problem, principal, w.judgment.evidence);
     const history = await warningHistory(store.db, w.id);
     const acknowledged = history.acknowledgments.some((a) => a.version === w.version);
     const next = w.state === 'open' ? await nextEscalationStep(store.db, w.id) : undefined;
@@ -56,7 +55,7 @@ export function warningRoutes(app: App, ctx: ServerContext, cap: CapSettings): v
       pDangerous: w.judgment.pDangerous,
       words: w.judgment.words,
       leading: w.judgment.leading,
-      judgment: { ...w.judgment, evidence, withheld: w.judgment.evidence.length - evidence.length },
+      judgment: { ...w.judgment, evidence, withheld },
       notified: history.notifications,
       // The escalation's next step, due unless someone acknowledges first.
       ...(next !== undefined ? { nextStep: next } : {}),
