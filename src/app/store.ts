@@ -87,6 +87,20 @@ function usesPostgres(options: StoreOptions): boolean {
   return options.databaseUrl !== undefined && options.databaseUrl !== '';
 }
 
+/** The level rule run once from `previous` (a level index, clamped to the model's levels). */
+function levelAfter(warning: Problem['warning'], previous: number, pDangerous: number): number {
+  return nextLevelIndex(warning, Math.min(Math.max(0, Math.trunc(previous)), warning.levels.length - 1), pDangerous);
+}
+
+/**
+ * The level of a replay in memory at `at`: from `previous` when given; else the replay's own at
+ * its latest instant, and the rule run once from it after.
+ */
+function liveLevel(live: LiveState, at: number, previous: number | undefined, pDangerous: number): number {
+  if (previous !== undefined) return levelAfter(live.problem.warning, previous, pDangerous);
+  return at === live.lastInstant ? live.level : nextLevelIndex(live.problem.warning, live.level, pDangerous);
+}
+
 /** The longest dedupe key the log takes. */
 const MAX_KEY_LENGTH = 256;
 
@@ -421,14 +435,11 @@ export class Store {
       const full = await this.assess(problemId, at, { ignored: 'count' });
       const warning = previous === undefined ? undefined : (await this.problem(problemId))?.problem.warning;
       if (warning === undefined || previous === undefined) return full;
-      const from = Math.min(Math.max(0, Math.trunc(previous)), warning.levels.length - 1);
-      return { ...full, level: warning.levels[nextLevelIndex(warning, from, full.pDangerous)]?.id ?? '' };
+      return { ...full, level: warning.levels[levelAfter(warning, previous, full.pDangerous)]?.id ?? '' };
     }
     const snapshot = snapshotAt(live.problem, live.counted(), at);
-    const { warning } = live.problem;
-    const from = previous === undefined ? undefined : Math.min(Math.max(0, Math.trunc(previous)), warning.levels.length - 1);
-    const index = from !== undefined ? nextLevelIndex(warning, from, snapshot.pDangerous) : at === live.lastInstant ? live.level : nextLevelIndex(warning, live.level, snapshot.pDangerous);
-    return { ...snapshot, level: warning.levels[index]?.id ?? '', version: live.version, ignoredCount: 0 };
+    const index = liveLevel(live, at, previous, snapshot.pDangerous);
+    return { ...snapshot, level: live.problem.warning.levels[index]?.id ?? '', version: live.version, ignoredCount: 0 };
   }
 
   /**
@@ -441,9 +452,7 @@ export class Store {
     const live = await this.#uncorrectedLiveState(problemId, at);
     if (live === undefined) return undefined;
     const { pDangerous, leading } = live.quick(at);
-    const { warning } = live.problem;
-    const from = previous === undefined ? undefined : Math.min(Math.max(0, Math.trunc(previous)), warning.levels.length - 1);
-    const levelIndex = from !== undefined ? nextLevelIndex(warning, from, pDangerous) : at === live.lastInstant ? live.level : nextLevelIndex(warning, live.level, pDangerous);
+    const levelIndex = liveLevel(live, at, previous, pDangerous);
     return { level: live.problem.warning.levels[levelIndex]?.id ?? '', levelIndex, pDangerous, leading };
   }
 

@@ -132,6 +132,18 @@ export function outcomeModel(history: Pick<ProblemHistory, 'versions'>, outcome:
 }
 
 /**
+ * The official level path of a problem up to `until` and its assessment at each of `instants`,
+ * recomputed from the log's events.
+ */
+function officialAssessments(history: ProblemHistory, until: number, instants: readonly number[]) {
+  const versions = versionsInForce(history.versions);
+  const reports = history.reports.map((r) => r.report);
+  const corrections = coreCorrections(history);
+  const { path } = officialChanges(versions, reports, corrections, until);
+  return { path, assessments: assessInstants(versions, reports, corrections, path, instants) };
+}
+
+/**
  * Scores a problem over a window: the official as-of assessment at each instant, each dissent
  * over the instants it stood (filed, not yet withdrawn), lead times. Without an outcome the
  * series is there and the scores are null. Throws PROBLEM_NOT_FOUND, or REQUEST_INVALID naming
@@ -147,16 +159,13 @@ export async function problemScores(store: Store, problemId: string, options: Sc
   // Lead times read the whole record up to now, not the scored window: a level first reached
   // only after the outcome has a negative lead, it was not "never reached".
   const leadUntil = Math.max(window.to, now);
-  const versions = versionsInForce(history.versions);
-  const reports = history.reports.map((r) => r.report);
-  const corrections = coreCorrections(history);
-  const { path } = officialChanges(versions, reports, corrections, leadUntil);
+  const { path, assessments } = officialAssessments(history, leadUntil, window.instants);
 
   // The official assessment at each instant, recomputed from the log's events (as the store's
   // as-of assessment answers, but vouched for by the log's verification).
   const forecasts: Forecast[] = [];
   const series: ScoredInstant[] = [];
-  for (const a of assessInstants(versions, reports, corrections, path, window.instants)) {
+  for (const a of assessments) {
     const forecast: Forecast = { at: a.at, posterior: a.posterior, pDangerous: a.pDangerous };
     forecasts.push(forecast);
     series.push({ at: formatInstant(a.at), pDangerous: a.pDangerous, level: a.level, leading: a.leading, posterior: a.posterior, ...(truth !== undefined ? scoreForecast(forecast, truth) : {}) });
@@ -239,11 +248,7 @@ export async function reliabilityAcross(
     const scored = known.get(p.id);
     if (scored !== undefined && scored.length === window.instants.length) for (const pair of scored) pairs.push(pair);
     else {
-      const versions = versionsInForce(history.versions);
-      const reports = history.reports.map((r) => r.report);
-      const corrections = coreCorrections(history);
-      const { path } = officialChanges(versions, reports, corrections, window.to);
-      for (const a of assessInstants(versions, reports, corrections, path, window.instants)) pairs.push({ p: a.pDangerous, happened: truth.dangerous });
+      for (const a of officialAssessments(history, window.to, window.instants).assessments) pairs.push({ p: a.pDangerous, happened: truth.dangerous });
     }
     problems.push({ problem: p.id, hypothesis: outcome.hypothesis, dangerous: truth.dangerous, outcomeAt: outcome.at, instants: window.instants.length, every: window.every });
   }
