@@ -629,14 +629,15 @@ export class WarningEngine {
   }
 
   async #deliverAll(problem: string, warning: string, version: number, person: string, allClear: boolean, attempt: number): Promise<void> {
-    const contact = await contactOf(this.store, person);
-    if (contact === undefined) return;
+    const notification = await this.#notificationFor(problem, warning, version, person, allClear, attempt);
+    if (notification === undefined) return;
     for (const channel of this.#channels) {
-      if (channel.reaches(contact)) await this.#deliver(channel, problem, warning, version, person, allClear, attempt);
+      if (channel.reaches(notification.contact)) await this.#deliver(channel, notification);
     }
   }
 
-  async #deliver(channel: ChannelSender, problem: string, warningId: string, version: number, person: string, allClear: boolean, attempt: number): Promise<void> {
+  /** What one person is sent of a version (the same through every channel); undefined when the person or the warning is gone. */
+  async #notificationFor(problem: string, warningId: string, version: number, person: string, allClear: boolean, attempt: number): Promise<Notification | undefined> {
     const contact = await contactOf(this.store, person);
     const warning = await warningById(this.store.db, warningId);
     if (contact === undefined || warning === undefined) return;
@@ -646,7 +647,7 @@ export class WarningEngine {
     const closing = allClear ? await this.store.db.all<{ reason: string }>('SELECT reason FROM warn_versions WHERE warning = ? AND version = ?', [warningId, version]) : [];
     const reader = await recipientReader(this.store, contact);
     const evidence = await visibleEvidence(this.store.db, problem, reader, warning.judgment.evidence);
-    const notification: Notification = {
+    return {
       id: `${warningId}:${version}:${person}`,
       warning: warningId,
       version,
@@ -663,6 +664,11 @@ export class WarningEngine {
       ...(closing[0] !== undefined ? { closedBecause: closingReason(closing[0].reason) } : {}),
       attempt,
     };
+  }
+
+  /** Sends `notification` through `channel` and records the attempt. */
+  async #deliver(channel: ChannelSender, notification: Notification): Promise<void> {
+    const { problem, warning: warningId, version, person, allClear, attempt } = notification;
     let result;
     try {
       result = await channel.deliver(notification);
@@ -739,7 +745,8 @@ export class WarningEngine {
     // The retry's due time tells apart two deliveries to one person in one version (a policy's
     // repeat notifies again), whose retries have the same attempt numbers.
     if (!(await this.#claimSend(resumed, `retry:${last.warning}:${last.version}:${last.person}:${last.channel}:${attempt}:${last.retryAt ?? ''}`))) return;
-    await this.#deliver(channel, warning.problem, last.warning, last.version, last.person, last.allClear === true, attempt);
+    const notification = await this.#notificationFor(warning.problem, last.warning, last.version, last.person, last.allClear === true, attempt);
+    if (notification !== undefined) await this.#deliver(channel, notification);
   }
 
   /**
